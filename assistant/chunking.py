@@ -1,0 +1,105 @@
+"""Split a document's article body into chunks that keep its structure.
+
+Headings become the `section` of the chunks beneath them and are not part of any chunk.
+Paragraphs of one section are packed into chunks of at most `max_chars`; a longer paragraph is
+split at sentence boundaries. Chunks never overlap and never cross a section, and each is an
+exact slice of the source: `document.text[chunk.start:chunk.end] == chunk.text`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .schema import Chunk, SourceDocument
+from .text import Span, paragraphs, sentences
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•・]|\(?\d+[.)]|\(?[a-z][.)]\s)")
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+_HEADING_MAX_CHARS = 100
+
+
+def chunk_id(doc_id: str, section: str, start: int, end: int, text: str) -> str:
+    """A stable id from the chunk's document, position, section and content."""
+    key = f"{doc_id}\x00{section}\x00{start}\x00{end}\x00{text}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{doc_id[:40]}:{digest[:16]}"
+
+
+def is_heading(paragraph: str) -> bool:
+    """A one-line paragraph that reads as a title rather than prose or a list item."""
+    if _MD_HEADING.match(paragraph):
+        return True
+    if "\n" in paragraph or len(paragraph) > _HEADING_MAX_CHARS:
+        return False
+    if _LIST_ITEM.match(paragraph) or paragraph.endswith((".", ",", ";", ":", "。", "、")):
+        return False
+    words = paragraph.split()
+    return 0 < len(words) <= 16 and (paragraph[0].isupper() or not paragraph[0].isascii())
+
+
+def heading_text(paragraph: str) -> str:
+    return paragraph.lstrip("#").strip()
+
+
+def _split_long(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Split one paragraph span into pieces of at most `max_chars` at sentence ends."""
+    start, end = span
+    if end - start <= max_chars:
+        return [span]
+    pieces: list[Span] = []
+    piece_start: int | None = None
+    piece_end = start
+    for s_start, s_end in sentences(text, start, end):
+        if piece_start is not None and s_end - piece_start > max_chars:
+            pieces.append((piece_start, piece_end))
+            piece_start = None
+        if piece_start is None:
+            piece_start = s_start
+        piece_end = s_end
+    if piece_start is not None:
+        pieces.append((piece_start, piece_end))
+    return pieces
+
+
+def chunk_document(document: SourceDocument, *, max_chars: int = 900) -> list[Chunk]:
+    """Chunk the body of `document` (see module docstring)."""
+    text = document.text
+    chunks: list[Chunk] = []
+    section = ""
+    pending: list[Span] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        start, end = pending[0][0], pending[-1][1]
+        body = text[start:end]
+        chunks.append(
+            Chunk(
+                chunk_id=chunk_id(document.doc_id, section, start, end, body),
+                doc_id=document.doc_id,
+                text=body,
+                start=start,
+                end=end,
+                section=section,
+                ordinal=len(chunks),
+            )
+        )
+        pending.clear()
+
+    for body_start, body_end in document.body:
+        for para in paragraphs(text, body_start, body_end):
+            para_text = text[para[0] : para[1]]
+            if is_heading(para_text):
+                flush()
+                section = heading_text(para_text)
+                continue
+            for piece in _split_long(text, para, max_chars):
+                # A paragraph ending in ':' introduces what follows (usually a list): keep
+                # them in one chunk even past max_chars, so the list is never orphaned.
+                introduces = bool(pending) and text[pending[-1][1] - 1] in ":："
+                if pending and piece[1] - pending[0][0] > max_chars and not introduces:
+                    flush()
+                pending.append(piece)
+        flush()
+    return chunks

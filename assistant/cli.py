@@ -1,0 +1,247 @@
+"""The `assistant` command line: a thin face over `assistant.pipeline.Assistant`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import AssistantError
+from .schema import Answer
+from .settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="Ask questions about Japanese AI law and policy; answers cite verbatim passages.",
+)
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Index directory (env ASSISTANT_DATA_DIR).")
+]
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings().with_overrides(**overrides)
+    except Exception as exc:  # pydantic validation: show the message, not a traceback
+        raise AssistantError(f"invalid settings: {exc}") from None
+
+
+def _fail(error: AssistantError) -> None:
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _assistant(settings: Settings):  # noqa: ANN202 - import kept lazy for start-up time
+    from .pipeline import Assistant
+
+    return Assistant(settings)
+
+
+def render(answer: Answer) -> str:
+    """Human-readable answer with its sources listed underneath."""
+    lines = [textwrap.fill(answer.answer, width=100)]
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            where = f"{c.title}" + (f" — {c.section}" if c.section else "")
+            lines.append(f"  [{c.marker}] {where}")
+            lines.append(f"      {c.doc_id}, characters {c.start}–{c.end}, chunk {c.chunk_id}")
+            quote = " ".join(c.quote.split())
+            lines.append(textwrap.indent(textwrap.fill(f"“{quote}”", width=94), "      "))
+    return "\n".join(lines)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or directories (default: the corpus directory)."),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Add or update documents in the index; unchanged documents cost nothing."""
+    from tqdm import tqdm
+
+    try:
+        bot = _assistant(_settings(data_dir=data_dir))
+        bar: tqdm | None = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr)
+            bar.n = done
+            bar.refresh()
+
+        report = bot.ingest(paths or None, progress=progress)
+        if bar is not None:
+            bar.close()
+    except AssistantError as error:
+        _fail(error)
+    typer.echo(report.summary())
+
+
+@app.command()
+def remove(
+    doc_ids: Annotated[list[str], typer.Argument(help="Document ids to remove.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Remove documents from the index."""
+    try:
+        report = _assistant(_settings(data_dir=data_dir)).remove(doc_ids)
+    except AssistantError as error:
+        _fail(error)
+    typer.echo(report.summary())
+
+
+@app.command()
+def documents(
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List the ingested documents."""
+    try:
+        docs = _assistant(_settings(data_dir=data_dir)).documents()
+    except AssistantError as error:
+        _fail(error)
+    for doc_id, rec in docs.items():
+        if as_json:
+            typer.echo(json.dumps({"doc_id": doc_id, **rec}, ensure_ascii=False))
+        else:
+            typer.echo(
+                f"{doc_id}\t{rec.get('date') or '-'}\t{rec.get('language')}\t"
+                f"{rec.get('chunks')} chunks\t{rec.get('title')}"
+            )
+
+
+@app.command()
+def ask(
+    questions: Annotated[
+        list[str] | None,
+        typer.Argument(help="One or more questions; none: read them interactively or from stdin."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per question, one per line.")
+    ] = False,
+    k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Passages to use.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Answer questions from the corpus, citing the verbatim passages."""
+    try:
+        bot = _assistant(_settings(data_dir=data_dir, k=k))
+        if questions:
+            # Check every question before answering any, so a bad one changes no output.
+            for question in questions:
+                bot.check_question(question)
+            bot.warm_up()
+            for question in questions:
+                _print_answer(bot.ask(question), as_json)
+            return
+        bot.warm_up()
+        interactive = sys.stdin.isatty()
+        if interactive:
+            typer.echo("Ask about Japanese AI policy (empty line or Ctrl-D to quit).")
+        while True:
+            try:
+                line = input("> " if interactive else "")
+            except EOFError:
+                break
+            if not line.strip():
+                if interactive:
+                    break
+                continue
+            _print_answer(bot.ask(line), as_json)
+            if interactive:
+                typer.echo("")
+    except AssistantError as error:
+        _fail(error)
+
+
+@app.command("eval")
+def evaluate(
+    split: Annotated[str, typer.Option(help="Which questions: dev, test or all.")] = "test",
+    k: Annotated[int | None, typer.Option("--k", min=1, max=50)] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Report directory (default: <eval_dir>/reports).")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the grounding evaluation and write JSON and Markdown reports."""
+    from tqdm import tqdm
+
+    from .evaluation import breakdown, load_questions, run
+    from .report import write_reports
+
+    if split not in {"dev", "test", "all"}:
+        _fail(AssistantError(f"--split must be dev, test or all, not '{split}'"))
+    try:
+        settings = _settings(data_dir=data_dir, k=k)
+        bot = _assistant(settings)
+        bot.ingest()
+        bot.warm_up()
+        questions = load_questions(settings.eval_dir / "questions.jsonl", split=split)
+        with tqdm(total=len(questions), desc="evaluating", file=sys.stderr) as bar:
+            results = run(
+                bot.ask, questions, bot.index.document_text, progress=lambda i, n: bar.update(1)
+            )
+        summary = breakdown(results)
+        paths = write_reports(
+            out or settings.eval_dir / "reports", split, settings, summary, results
+        )
+    except AssistantError as error:
+        _fail(error)
+    typer.echo(paths["markdown"].read_text(encoding="utf-8"))
+    typer.echo(f"reports: {', '.join(str(p) for p in paths.values())}")
+
+
+@app.command()
+def calibrate(
+    data_dir: DataDir = None,
+    dry_run: Annotated[bool, typer.Option(help="Print, do not save.")] = False,
+) -> None:
+    """Calibrate the abstention threshold on the dev questions and save it with the package."""
+    from tqdm import tqdm
+
+    from .calibration import calibrate as run_calibration
+    from .evaluation import load_questions
+
+    try:
+        settings = _settings(data_dir=data_dir)
+        bot = _assistant(settings)
+        bot.ingest()
+        bot.warm_up()
+        questions = load_questions(settings.eval_dir / "questions.jsonl", split="dev")
+        with tqdm(total=len(questions), desc="calibrating", file=sys.stderr) as bar:
+            result = run_calibration(bot, questions, progress=lambda i, n: bar.update(1))
+    except AssistantError as error:
+        _fail(error)
+    typer.echo(
+        f"abstain_below={result.abstain_below} sentence_min_ratio={result.sentence_min_ratio} "
+        f"dev accuracy={result.accuracy} over {result.questions} questions"
+    )
+    if not dry_run:
+        result.save({"embedding_model": settings.embedding_model, "k": settings.k})
+        typer.echo("saved to assistant/calibration.json")
+
+
+def _print_answer(answer: Answer, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(render(answer))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

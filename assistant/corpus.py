@@ -1,0 +1,184 @@
+"""Read policy documents from disk into `SourceDocument`s, with metadata and article body.
+
+Metadata comes from a `manifest.json` beside the files (title, publisher, date, language, and
+declared boilerplate); what the manifest does not say is derived from the file. Text outside the
+article body (contact blocks, "More Insights" teaser lists and similar trailing sections) is
+excluded from indexing in two ways: declared in the manifest, or detected by its heading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .schema import SourceDocument
+from .text import lines, normalize
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+MANIFEST_NAME = "manifest.json"
+
+# Headings that open a trailing section which is never the article itself.
+_TRAILING_BOILERPLATE = frozenset(
+    {
+        "contact",
+        "contact us",
+        "contacts",
+        "more insights",
+        "related articles",
+        "related posts",
+        "related",
+        "read more",
+        "you may also like",
+        "recommended",
+        "recommended articles",
+        "share this",
+        "share",
+        "subscribe",
+        "newsletter",
+        "about the author",
+        "about us",
+        "お問い合わせ",
+        "関連記事",
+        "おすすめ記事",
+        "この記事をシェア",
+    }
+)
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    """A doc id from a file name: lower-case ASCII words joined by '-'."""
+    slug = _SLUG.sub("-", name.casefold()).strip("-")
+    return slug or hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+def load_manifest(directory: Path) -> dict[str, dict[str, Any]]:
+    """Map file name -> manifest entry for the manifest in `directory` (empty if none)."""
+    path = directory / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["documents"]
+        return {str(e["file"]): e for e in entries}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a valid manifest ({exc})") from None
+
+
+def decode(raw: bytes, where: str) -> str:
+    """Decode file bytes as UTF-8 text, refusing binary content with a clear message."""
+    if not raw.strip():
+        raise InputError(f"{where}: the file is empty")
+    if b"\x00" in raw:
+        raise InputError(f"{where}: looks like a binary file, not text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: not UTF-8 text") from None
+
+
+def _title_from_text(text: str, fallback: str) -> str:
+    for start, end in lines(text, 0, len(text)):
+        line = text[start:end].lstrip("#").strip()
+        if line:
+            return line[:200]
+    return fallback
+
+
+def body_spans(text: str, declared: Iterable[dict[str, Any]] = ()) -> tuple[tuple[int, int], ...]:
+    """The article body of `text` as spans: everything before the first trailing boilerplate.
+
+    A manifest can declare `{"tail_from_line": "CONTACT"}` (the last line equal to it opens the
+    tail); otherwise a line that is a known boilerplate heading in the second half of the
+    document opens it.
+    """
+    cut = len(text)
+    markers = {normalize(d["tail_from_line"]).strip() for d in declared if "tail_from_line" in d}
+    all_lines = list(lines(text, 0, len(text)))
+    for start, end in reversed(all_lines):
+        if normalize(text[start:end]).strip() in markers:
+            cut = min(cut, start)
+            break
+    half = len(text) // 2
+    for start, end in all_lines:
+        line = normalize(text[start:end]).strip().rstrip(":")
+        if start >= half and line in _TRAILING_BOILERPLATE:
+            cut = min(cut, start)
+            break
+    return ((0, cut),)
+
+
+def read_document(
+    path: Path, *, entry: dict[str, Any] | None = None, max_bytes: int = 20_000_000
+) -> SourceDocument:
+    """Read one file into a `SourceDocument`; raise `InputError` for anything unusable."""
+    where = str(path)
+    if not path.exists():
+        raise InputError(f"{where}: no such file or directory")
+    if not path.is_file():
+        raise InputError(f"{where}: not a regular file")
+    if path.suffix.casefold() not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise InputError(f"{where}: unsupported file type '{path.suffix}' (supported: {kinds})")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{where}: file is {size} bytes, over the {max_bytes}-byte limit")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read ({exc.strerror})") from None
+    text = decode(raw, where)
+    entry = entry or {}
+    return SourceDocument(
+        doc_id=str(entry.get("doc_id") or slugify(path.stem)),
+        path=str(path.resolve()),
+        text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        title=str(entry.get("title") or _title_from_text(text, path.stem)),
+        publisher=entry.get("publisher"),
+        date=entry.get("date"),
+        language=str(entry.get("language") or "en"),
+        body=body_spans(text, entry.get("boilerplate", ())),
+    )
+
+
+def discover(path: Path) -> list[Path]:
+    """The supported files at `path` (a file, or a directory searched recursively)."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
+    if path.is_file():
+        return [path]
+    return sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.casefold() in SUPPORTED_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+
+
+def read_paths(paths: Iterable[Path], *, max_bytes: int) -> list[SourceDocument]:
+    """Read every document under `paths`, all or nothing: any bad file raises `InputError`."""
+    documents: list[SourceDocument] = []
+    seen: dict[str, str] = {}
+    for root in paths:
+        files = discover(root)
+        if root.is_dir() and not files:
+            raise InputError(f"{root}: no supported documents found")
+        for file in files:
+            entry = load_manifest(file.parent).get(file.name)
+            doc = read_document(file, entry=entry, max_bytes=max_bytes)
+            if doc.doc_id in seen:
+                if seen[doc.doc_id] == doc.path:
+                    continue  # the same file named twice
+                raise InputError(
+                    f"{file}: document id '{doc.doc_id}' is already used by {seen[doc.doc_id]}"
+                )
+            seen[doc.doc_id] = doc.path
+            documents.append(doc)
+    return documents

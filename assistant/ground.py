@@ -1,0 +1,30 @@
+"""Check an answer against what it cites before anyone sees it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .schema import Answer, Citation
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def invalid_citations(answer: Answer, document_text: Callable[[str], str]) -> list[Citation]:
+    """Citations whose quote is not exactly `document[start:end]`, plus markers in the answer
+    text that no citation carries (returned as placeholder citations with an empty quote)."""
+    bad: list[Citation] = []
+    cache: dict[str, str] = {}
+    for citation in answer.citations:
+        if citation.doc_id not in cache:
+            try:
+                cache[citation.doc_id] = document_text(citation.doc_id)
+            except Exception:  # noqa: BLE001 - a missing document is simply an invalid citation
+                cache[citation.doc_id] = ""
+        text = cache[citation.doc_id]
+        if not citation.quote or text[citation.start : citation.end] != citation.quote:
+            bad.append(citation)
+    known = {c.marker for c in answer.citations}
+    for marker in sorted({int(m) for m in _MARKER.findall(answer.answer)} - known):
+        bad.append(Citation(marker, "", "", "", "", "", 0, 0))
+    return bad

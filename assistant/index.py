@@ -1,0 +1,336 @@
+"""The index: a Chroma collection (dense), a BM25 index (keyword) and a document registry.
+
+Layout of the data directory::
+
+    chroma/                   persistent Chroma, one collection per embedding model (cosine)
+    keyword-<stamp>/          BM25 index and the chunk records it serves
+    documents/<sha256>.txt    verbatim snapshot of each ingested document (citations point here)
+    registry.json             the committed state: documents, chunk-set stamp, keyword dir
+
+Ingest is incremental and ordered so that an interruption never leaves readers with indexes that
+disagree: snapshots first, then Chroma (adds before deletes), then a new keyword directory, and
+last an atomic replace of `registry.json`, which is the commit point. Readers only serve chunks
+that the committed keyword index knows; a re-run completes whatever an interrupted run left.
+Embeddings are reused by content hash, so an unchanged chunk is never embedded twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .chunking import chunk_document
+from .embeddings import SentenceEmbeddings
+from .errors import IndexStateError
+from .keyword import KeywordIndex
+from .schema import Chunk, SourceDocument
+from .settings import Settings
+
+REGISTRY_VERSION = 1
+Progress = Callable[[int, int], None]
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the dense index embeds for a chunk: its section heading, then its text."""
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _write_atomic(path: Path, data: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest changed; `embedded` counts texts sent to the embedding model."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    embedded: int = 0
+    reused: int = 0
+    deleted_chunks: int = 0
+    total_chunks: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.embedded)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged; {self.embedded} chunks embedded, "
+            f"{self.reused} reused, {self.deleted_chunks} deleted; {self.total_chunks} in index"
+        )
+
+
+class Index:
+    """Open (or create) the index in `settings.data_dir`."""
+
+    def __init__(self, settings: Settings, embedder: SentenceEmbeddings | None = None) -> None:
+        self.settings = settings
+        self.root = settings.data_dir
+        self.embedder = embedder or SentenceEmbeddings(
+            settings.embedding_model, batch_size=settings.embedding_batch_size
+        )
+        self._collection: Any = None
+        self._keyword: KeywordIndex | None = None
+        self._keyword_dir: str | None = None
+        self._registry: dict[str, Any] | None = None
+
+    # ----------------------------------------------------------------- state on disk
+    @property
+    def registry_path(self) -> Path:
+        return self.root / "registry.json"
+
+    def registry(self) -> dict[str, Any]:
+        """The committed registry (re-read when the file has been replaced)."""
+        try:
+            data = json.loads(self.registry_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            data = {"version": REGISTRY_VERSION, "documents": {}, "keyword_dir": None}
+        except ValueError:
+            raise IndexStateError(
+                f"{self.registry_path} is damaged; delete {self.root} and run 'assistant ingest'"
+            ) from None
+        self._registry = data
+        return data
+
+    @property
+    def documents(self) -> dict[str, dict[str, Any]]:
+        return dict((self._registry or self.registry())["documents"])
+
+    def document_text(self, doc_id: str) -> str:
+        """The verbatim text of an ingested document, as it was indexed."""
+        record = self.documents.get(doc_id)
+        if record is None:
+            raise IndexStateError(f"no document '{doc_id}' in the index")
+        return (self.root / record["snapshot"]).read_text(encoding="utf-8")
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            import chromadb
+
+            client = chromadb.PersistentClient(
+                path=str(self.root / "chroma"),
+                settings=chromadb.Settings(anonymized_telemetry=False, allow_reset=False),
+            )
+            model = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(self.settings.embedding_model).name)
+            self._collection = client.get_or_create_collection(
+                name=f"{self.settings.collection}-{model}"[:63].strip("-_"),
+                metadata={"hnsw:space": "cosine", "embedding_model": self.settings.embedding_model},
+                embedding_function=None,
+            )
+        return self._collection
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        """The committed keyword index (reloaded when an ingest has committed a new one)."""
+        registry = self.registry()
+        name = registry.get("keyword_dir")
+        if name is None:
+            raise IndexStateError("the index is empty: run 'assistant ingest' first")
+        if self._keyword is None or self._keyword_dir != name:
+            self._keyword = KeywordIndex.load(self.root / name)
+            self._keyword_dir = name
+        return self._keyword
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # ----------------------------------------------------------------- writing
+    def sync(
+        self,
+        documents: list[SourceDocument],
+        *,
+        scopes: list[Path] = (),  # type: ignore[assignment]
+        remove: list[str] = (),  # type: ignore[assignment]
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Make the index hold `documents` (added or replaced), drop documents that lived under a
+        directory in `scopes` but are no longer there, and drop the ids in `remove`."""
+        with self._writer_lock():
+            return self._sync(documents, scopes, remove, progress)
+
+    def _sync(
+        self,
+        documents: list[SourceDocument],
+        scopes: list[Path],
+        remove: list[str],
+        progress: Progress | None,
+    ) -> IngestReport:
+        report = IngestReport()
+        registry = self.registry()
+        old_docs: dict[str, dict[str, Any]] = registry["documents"]
+        old_chunks = self.keyword.chunks if registry.get("keyword_dir") else []
+
+        incoming = {d.doc_id: d for d in documents}
+        scope_roots = [str(p.resolve()) + os.sep for p in scopes]
+        new_docs: dict[str, dict[str, Any]] = {}
+        for doc_id, record in old_docs.items():
+            in_scope = any(record["path"].startswith(root) for root in scope_roots)
+            if doc_id in remove or (in_scope and doc_id not in incoming):
+                report.removed.append(doc_id)
+            elif doc_id not in incoming:
+                new_docs[doc_id] = record
+
+        chunks: list[Chunk] = [c for c in old_chunks if c.doc_id in new_docs]
+        for doc in documents:
+            previous = old_docs.get(doc.doc_id)
+            if previous is None:
+                report.added.append(doc.doc_id)
+            elif previous["sha256"] != doc.sha256:
+                report.updated.append(doc.doc_id)
+            else:
+                report.unchanged.append(doc.doc_id)
+            new_docs[doc.doc_id] = {
+                **doc.meta(),
+                "snapshot": f"documents/{doc.sha256}.txt",
+            }
+            doc_chunks = chunk_document(doc, max_chars=self.settings.chunk_max_chars)
+            new_docs[doc.doc_id]["chunks"] = len(doc_chunks)
+            chunks.extend(doc_chunks)
+            self._snapshot(doc)
+
+        desired = {c.chunk_id: c for c in chunks}
+        existing = set(self.collection.get(include=[])["ids"])
+        to_add = [c for cid, c in desired.items() if cid not in existing]
+        to_delete = sorted(existing - desired.keys())
+        report.embedded, report.reused = self._add(to_add, progress)
+        for start in range(0, len(to_delete), 5000):
+            self.collection.delete(ids=to_delete[start : start + 5000])
+        report.deleted_chunks = len(to_delete)
+        report.total_chunks = len(desired)
+
+        stamp = _sha("\n".join(sorted(desired)))
+        keyword_dir = f"keyword-{stamp[:16]}"
+        if registry.get("keyword_dir") != keyword_dir or not (self.root / keyword_dir).is_dir():
+            ordered = sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
+            tmp = self.root / f".{keyword_dir}.tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            KeywordIndex.build(ordered).save(tmp)
+            shutil.rmtree(self.root / keyword_dir, ignore_errors=True)
+            os.replace(tmp, self.root / keyword_dir)
+
+        new_registry = {
+            "version": REGISTRY_VERSION,
+            "stamp": stamp,
+            "keyword_dir": keyword_dir,
+            "documents": dict(sorted(new_docs.items())),
+        }
+        if new_registry != registry:
+            _write_atomic(
+                self.registry_path, json.dumps(new_registry, indent=1, ensure_ascii=False)
+            )
+        self._registry = new_registry
+        self._cleanup(new_registry)
+        return report
+
+    def _snapshot(self, doc: SourceDocument) -> None:
+        path = self.root / "documents" / f"{doc.sha256}.txt"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, doc.text)
+
+    def _add(self, chunks: list[Chunk], progress: Progress | None) -> tuple[int, int]:
+        """Add chunks to Chroma, embedding only texts whose hash is not stored yet."""
+        if progress:
+            progress(0, len(chunks))
+        embedded = reused = 0
+        batch_size = max(self.settings.embedding_batch_size * 4, 64)
+        for start in range(0, len(chunks), batch_size):
+            batch = chunks[start : start + batch_size]
+            texts = [passage_text(c) for c in batch]
+            hashes = [_sha(t) for t in texts]
+            known = self._stored_embeddings(hashes)
+            missing = [i for i, h in enumerate(hashes) if h not in known]
+            vectors: list[Any] = [known.get(h) for h in hashes]
+            if missing:
+                fresh = self.embedder.encode([texts[i] for i in missing])
+                for i, vector in zip(missing, fresh, strict=True):
+                    vectors[i] = vector.tolist()
+            embedded += len(missing)
+            reused += len(batch) - len(missing)
+            self.collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors,
+                documents=[c.text for c in batch],
+                metadatas=[
+                    {
+                        "doc_id": c.doc_id,
+                        "section": c.section,
+                        "start": c.start,
+                        "end": c.end,
+                        "ordinal": c.ordinal,
+                        "text_sha": h,
+                    }
+                    for c, h in zip(batch, hashes, strict=True)
+                ],
+            )
+            if progress:
+                progress(min(start + batch_size, len(chunks)), len(chunks))
+        return embedded, reused
+
+    def _stored_embeddings(self, hashes: list[str]) -> dict[str, list[float]]:
+        found = self.collection.get(
+            where={"text_sha": {"$in": list(set(hashes))}}, include=["embeddings", "metadatas"]
+        )
+        metadatas = found["metadatas"] or []
+        vectors = found["embeddings"] if found["embeddings"] is not None else []
+        return {
+            str(meta["text_sha"]): [float(x) for x in vector]
+            for meta, vector in zip(metadatas, vectors, strict=True)
+        }
+
+    def _cleanup(self, registry: dict[str, Any]) -> None:
+        keep = registry["keyword_dir"]
+        for path in self.root.glob("keyword-*"):
+            if path.name != keep:
+                shutil.rmtree(path, ignore_errors=True)
+        snapshots = {rec["snapshot"] for rec in registry["documents"].values()}
+        for path in (self.root / "documents").glob("*.txt"):
+            if f"documents/{path.name}" not in snapshots:
+                path.unlink(missing_ok=True)
+
+    # ----------------------------------------------------------------- reading
+    def dense_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity, restricted to the committed chunk set."""
+        keyword = self.keyword
+        count = self.collection.count()
+        if count == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=min(n, count), include=["distances"]
+        )
+        hits: list[tuple[Chunk, float]] = []
+        for cid, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            chunk = keyword.by_id.get(cid)
+            if chunk is not None:  # ignore chunks of an ingest that has not committed
+                hits.append((chunk, 1.0 - float(distance)))
+        return hits

@@ -1,0 +1,81 @@
+"""The keyword (BM25) index over chunks, with the chunk records it serves.
+
+Built whole from the chunk set and written to a fresh directory; the registry then points at
+it, so a reader only ever sees a complete index. Tokenisation is `text.tokens` (light English
+stemming, CJK bigrams) so English and Japanese text both get usable terms.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import asdict
+from functools import cached_property
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from .schema import Chunk
+from .text import tokens
+
+_CHUNKS_FILE = "chunks.jsonl"
+
+
+def index_terms(chunk: Chunk) -> list[str]:
+    """What the keyword index sees of a chunk: its section heading and its text."""
+    return tokens(f"{chunk.section}\n{chunk.text}")
+
+
+class KeywordIndex:
+    """BM25 over a fixed list of chunks; `search` returns (chunk, score) best first."""
+
+    def __init__(self, chunks: list[Chunk], bm25: bm25s.BM25 | None) -> None:
+        self.chunks = chunks
+        self.by_id = {c.chunk_id: c for c in chunks}
+        self._bm25 = bm25
+
+    @classmethod
+    def build(cls, chunks: list[Chunk]) -> KeywordIndex:
+        if not chunks:
+            return cls([], None)
+        bm25 = bm25s.BM25()
+        bm25.index([index_terms(c) or [""] for c in chunks], show_progress=False)
+        return cls(list(chunks), bm25)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(directory), show_progress=False)
+        with (directory / _CHUNKS_FILE).open("w", encoding="utf-8") as out:
+            for chunk in self.chunks:
+                out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path) -> KeywordIndex:
+        with (directory / _CHUNKS_FILE).open(encoding="utf-8") as src:
+            chunks = [Chunk(**json.loads(line)) for line in src if line.strip()]
+        if not chunks:
+            return cls([], None)
+        bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
+        return cls(chunks, bm25)
+
+    @cached_property
+    def _document_frequency(self) -> Counter[str]:
+        return Counter(term for chunk in self.chunks for term in set(index_terms(chunk)))
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term over the chunks (BM25's smoothed form)."""
+        n, df = len(self.chunks), self._document_frequency.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, query: str, n: int) -> list[tuple[Chunk, float]]:
+        if self._bm25 is None:
+            return []
+        terms = [t for t in tokens(query) if t in self._bm25.vocab_dict]
+        if not terms:
+            return []
+        scores = self._bm25.get_scores(terms)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]

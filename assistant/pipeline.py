@@ -1,0 +1,123 @@
+"""The public Python API: ingest documents, ask questions, get cited answers.
+
+>>> from assistant import Assistant
+>>> bot = Assistant.from_settings()            # settings from env / assistant.toml / defaults
+>>> bot.ingest()                                # the corpus directory, incrementally
+>>> answer = bot.ask("When was the AI Safety Institute established?")
+>>> answer.answer, answer.citations[0].quote
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .answer import ABSTENTION, ExtractiveAnswerer
+from .corpus import read_paths
+from .embeddings import SentenceEmbeddings
+from .errors import InputError
+from .ground import invalid_citations
+from .index import Index, IngestReport, Progress
+from .retrieve import Retriever
+from .schema import Answer
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """One loaded index, embedding model and answerer; reuse it for many questions."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retrieval_mode: str = "hybrid",
+        embedder: SentenceEmbeddings | None = None,
+    ) -> None:
+        self.settings = settings
+        self.index = Index(settings, embedder)
+        self.retriever = Retriever(
+            self.index,
+            candidates=settings.candidates,
+            rrf_k=settings.rrf_k,
+            mode=retrieval_mode,
+        )
+        self.answerer = ExtractiveAnswerer(self.index, settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
+        """Build from `Settings()` (environment and config file), with keyword overrides."""
+        return cls((settings or Settings()).with_overrides(**overrides))
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the committed index now rather than on first ask."""
+        self.index.embedder.encode(["warm up"])
+        _ = self.index.keyword
+        _ = self.index.collection
+
+    # ------------------------------------------------------------------ documents
+    def ingest(
+        self, paths: Iterable[Path | str] | None = None, *, progress: Progress | None = None
+    ) -> IngestReport:
+        """Bring the index in step with `paths` (default: the corpus directory).
+
+        Files are added or replaced; documents that were ingested from a directory named here
+        and are gone from it are removed. All files are read and checked before anything is
+        written, so a bad file changes nothing.
+        """
+        roots = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
+        documents = read_paths(roots, max_bytes=self.settings.max_file_bytes)
+        scopes = [r for r in roots if r.is_dir()]
+        return self.index.sync(documents, scopes=scopes, progress=progress)
+
+    def remove(self, doc_ids: Iterable[str]) -> IngestReport:
+        """Remove documents (by id) from the index."""
+        ids = list(doc_ids)
+        unknown = sorted(set(ids) - set(self.index.documents))
+        if unknown:
+            raise InputError(f"no such document in the index: {', '.join(unknown)}")
+        return self.index.sync([], remove=ids)
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """The ingested documents' metadata, by document id."""
+        return self.index.documents
+
+    # ------------------------------------------------------------------ questions
+    def check_question(self, question: str) -> str:
+        text = question.strip() if isinstance(question, str) else ""
+        if not text:
+            raise InputError("the question is empty")
+        if len(text) > self.settings.max_question_chars:
+            raise InputError(
+                f"the question is {len(text)} characters long; the limit is "
+                f"{self.settings.max_question_chars}"
+            )
+        return text
+
+    def ask(self, question: str, *, k: int | None = None) -> Answer:
+        """Answer one question with citations to verbatim passages, or abstain."""
+        text = self.check_question(question)
+        t0 = time.perf_counter()
+        retrieval = self.retriever.retrieve(text, k or self.settings.k)
+        t1 = time.perf_counter()
+        answer = self.answerer.answer(text, retrieval)
+        t2 = time.perf_counter()
+        bad = invalid_citations(answer, self.index.document_text)
+        if bad:
+            # Never show a citation that does not hold; withholding is the safe failure.
+            log.warning("withheld an answer with %d invalid citations", len(bad))
+            answer = Answer(text, ABSTENTION, True, backend=answer.backend)
+        t3 = time.perf_counter()
+        answer.question = question
+        answer.timings_ms = {
+            "retrieve": (t1 - t0) * 1000,
+            "answer": (t2 - t1) * 1000,
+            "check": (t3 - t2) * 1000,
+            "total": (t3 - t0) * 1000,
+        }
+        answer.passages = retrieval.passages
+        return answer

@@ -1,0 +1,103 @@
+"""The small typed values that flow through the pipeline.
+
+SourceDocument -> Chunk -> Passage (a retrieved chunk) -> Citation / Answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document as read from disk, with its metadata and the spans that are its article body.
+
+    `body` lists the (start, end) character ranges that may be chunked and cited; text outside
+    them (contact blocks, teaser lists, navigation) is kept for offsets but never indexed.
+    """
+
+    doc_id: str
+    path: str
+    text: str
+    sha256: str
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    language: str = "en"
+    body: tuple[tuple[int, int], ...] = ()
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "path": self.path,
+            "sha256": self.sha256,
+            "title": self.title,
+            "publisher": self.publisher,
+            "date": self.date,
+            "language": self.language,
+        }
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A contiguous span of a source document: `document.text[start:end] == text`."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    section: str
+    ordinal: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk returned by retrieval, with the scores that put it there."""
+
+    chunk: Chunk
+    title: str
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    dense_similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Citation `[marker]`: the verbatim `quote` found at `start:end` of document `doc_id`."""
+
+    marker: int
+    doc_id: str
+    title: str
+    section: str
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass
+class Answer:
+    """An answer whose sentences carry `[n]` markers pointing at `citations`."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    backend: str = "extractive"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    evidence_score: float = 0.0
+    passages: list[Passage] = field(default_factory=list, repr=False)  # what retrieval returned
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON contract shared by the CLI, the API and the web page."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations],
+            "backend": self.backend,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }

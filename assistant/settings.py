@@ -1,0 +1,125 @@
+"""Every setting in one place.
+
+Precedence, highest first: explicit arguments (CLI flags), `ASSISTANT_*` environment variables,
+a TOML config file (`ASSISTANT_CONFIG`, else `./assistant.toml` if present), then the defaults
+below. Abstention thresholds default to the values calibrated on `eval/` (see
+`assistant/calibration.json`, written by `assistant calibrate`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CALIBRATION_FILE = PACKAGE_DIR / "calibration.json"
+
+
+def _checkout_root() -> Path | None:
+    root = PACKAGE_DIR.parent
+    return root if (root / "pyproject.toml").is_file() and (root / "corpus").is_dir() else None
+
+
+def _default_data_dir() -> Path:
+    root = _checkout_root()
+    if root is not None:
+        return root / ".assistant"
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "jp-ai-policy-assistant"
+
+
+def _default_corpus_dir() -> Path:
+    root = _checkout_root()
+    return root / "corpus" if root is not None else Path.cwd() / "corpus"
+
+
+def _default_eval_dir() -> Path:
+    root = _checkout_root()
+    return root / "eval" if root is not None else Path.cwd() / "eval"
+
+
+def _calibrated(name: str, fallback: float) -> float:
+    try:
+        return float(json.loads(CALIBRATION_FILE.read_text())[name])
+    except (OSError, ValueError, KeyError, TypeError):
+        return fallback
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+
+
+class Settings(BaseSettings):
+    """Settings for the whole assistant; build with `Settings()` or `Settings(k=8, ...)`."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="index and snapshots")
+    corpus_dir: Path = Field(
+        default_factory=_default_corpus_dir, description="documents ingested by default"
+    )
+    eval_dir: Path = Field(
+        default_factory=_default_eval_dir, description="gold questions and evaluation reports"
+    )
+    embedding_model: str = Field(
+        "minilm",
+        description="'minilm' (packaged all-MiniLM-L6-v2) or a sentence-transformers folder",
+    )
+    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    collection: str = Field("passages", min_length=3, description="Chroma collection name")
+
+    chunk_max_chars: int = Field(900, ge=200, le=8000)
+    max_file_bytes: int = Field(20_000_000, ge=1)
+
+    k: int = Field(5, ge=1, le=50, description="passages handed to the answerer")
+    candidates: int = Field(20, ge=1, le=500, description="per-retriever candidates before fusion")
+    rrf_k: int = Field(60, ge=1, description="reciprocal rank fusion constant")
+
+    answer_sentences: int = Field(3, ge=1, le=10, description="most evidence sentences quoted")
+    abstain_below: float = Field(
+        default_factory=lambda: _calibrated("abstain_below", 0.5),
+        description="abstain when the best evidence score is below this (calibrated on eval/)",
+    )
+    dense_weight: float = Field(
+        default_factory=lambda: _calibrated("dense_weight", 0.5),
+        ge=0.0,
+        le=1.0,
+        description="share of a sentence's evidence score from embedding similarity (rest: words)",
+    )
+    sentence_min_ratio: float = Field(
+        default_factory=lambda: _calibrated("sentence_min_ratio", 0.8),
+        description="quote further sentences only if they score this share of the best one",
+    )
+    max_question_chars: int = Field(2000, ge=10)
+
+    @field_validator("data_dir", "corpus_dir", "eval_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return init_settings, env_settings, toml
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given non-None values replaced (how CLI flags apply)."""
+        values = {k: v for k, v in overrides.items() if v is not None}
+        return self.model_copy(update=values) if values else self

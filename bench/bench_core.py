@@ -1,0 +1,138 @@
+"""Benchmark the core: ingest throughput against the raw encoder, and ask latency.
+
+Prints figures, asserts nothing. Run with `make bench` or `python bench/bench_core.py`.
+
+- ingest: a corpus made from the seed documents (each copy gets its own heading and a rotated
+  paragraph order, so every chunk is new text that must be embedded) is ingested into a fresh
+  index; the same passage texts are also encoded directly. Both in chunks/s, and their ratio.
+- ask: every question of `eval/questions.jsonl` asked on a warm assistant; p50 / p95 in ms,
+  first pass (sentence cache cold) and second pass.
+- cold start: wall time of one `python -m assistant ask` process, start to answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.chunking import chunk_document  # noqa: E402
+from assistant.corpus import read_paths  # noqa: E402
+from assistant.embeddings import SentenceEmbeddings  # noqa: E402
+from assistant.evaluation import load_questions  # noqa: E402
+from assistant.index import passage_text  # noqa: E402
+from assistant.text import paragraphs  # noqa: E402
+
+
+def make_corpus(target: Path, copies: int) -> None:
+    """Write `copies` variants of each seed document's article body into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for doc in read_paths([ROOT / "corpus"], max_bytes=10**8):
+        body_end = doc.body[-1][1]
+        paras = [doc.text[a:b] for a, b in paragraphs(doc.text, 0, body_end)]
+        for i in range(copies):
+            shift = i % len(paras)
+            rotated = paras[shift:] + paras[:shift]
+            text = f"Variant {i} of {doc.title}\n\n" + "\n\n".join(
+                f"{p} (variant {i})" if not p.endswith(":") else p for p in rotated
+            )
+            (target / f"{doc.doc_id}-{i:04d}.txt").write_text(text, encoding="utf-8")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def bench_ingest(embedder: SentenceEmbeddings, copies: int, repeats: int) -> None:
+    ingest_rates, raw_rates, ratios = [], [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = Path(tmp) / "corpus"
+            make_corpus(corpus, copies)
+            settings = Settings(data_dir=Path(tmp) / "data", corpus_dir=corpus)
+            texts = [
+                passage_text(c)
+                for d in read_paths([corpus], max_bytes=10**8)
+                for c in chunk_document(d, max_chars=settings.chunk_max_chars)
+            ]
+            start = time.perf_counter()
+            embedder.encode(texts)
+            raw = len(texts) / (time.perf_counter() - start)
+
+            bot = Assistant(settings, embedder=embedder)
+            start = time.perf_counter()
+            report = bot.ingest()
+            elapsed = time.perf_counter() - start
+            rate = report.embedded / elapsed
+
+            start = time.perf_counter()
+            again = bot.ingest()
+            reingest = time.perf_counter() - start
+            assert again.embedded == 0
+        raw_rates.append(raw)
+        ingest_rates.append(rate)
+        ratios.append(rate / raw)
+        print(
+            f"  run: {len(texts)} chunks  raw {raw:.1f}/s  ingest {rate:.1f}/s  "
+            f"ratio {rate / raw:.2f}  unchanged re-ingest {reingest:.2f}s"
+        )
+    print(
+        f"ingest (median of {repeats}): {statistics.median(ingest_rates):.1f} chunks/s; "
+        f"raw encoder {statistics.median(raw_rates):.1f} chunks/s; "
+        f"ratio {statistics.median(ratios):.2f}"
+    )
+
+
+def bench_ask(embedder: SentenceEmbeddings) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Assistant(Settings(data_dir=Path(tmp) / "data"), embedder=embedder)
+        bot.ingest()
+        bot.warm_up()
+        questions = [q.question for q in load_questions(ROOT / "eval" / "questions.jsonl")]
+        for label in ("first pass", "second pass"):
+            latencies = []
+            for q in questions:
+                start = time.perf_counter()
+                bot.ask(q)
+                latencies.append((time.perf_counter() - start) * 1000)
+            p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+            print(f"ask ({label}, {len(questions)} questions): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+
+def bench_cold_start() -> None:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--json", "Who chairs the AI PT?"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
+    print(f"cold start (process start to answer): {elapsed:.2f} s ({status})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=25, help="variants per seed document")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    embedder = SentenceEmbeddings("minilm")
+    embedder.encode(["warm up"])
+    bench_ingest(embedder, args.copies, args.repeats)
+    bench_ask(embedder)
+    bench_cold_start()
+
+
+if __name__ == "__main__":
+    main()

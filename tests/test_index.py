@@ -1,0 +1,138 @@
+"""Incremental ingest against a real Chroma and the real embedding model."""
+
+import json
+
+import pytest
+
+from assistant.errors import InputError
+
+from .conftest import write
+
+DOC_A = "Policy A\n\nThe ministry issued guidance on AI audits in 2023.\n\nIt applies to banks."
+DOC_B = "Policy B\n\nThe agency will publish a register of AI incidents every spring."
+
+
+def chroma_ids(bot):
+    return set(bot.index.collection.get(include=[])["ids"])
+
+
+def keyword_ids(bot):
+    return {c.chunk_id for c in bot.index.keyword.chunks}
+
+
+def test_second_ingest_of_an_unchanged_corpus_embeds_nothing(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A)
+    write(docs / "b.txt", DOC_B)
+    first = fresh_bot.ingest([docs])
+    assert sorted(first.added) == ["a", "b"] and first.embedded == first.total_chunks > 0
+
+    before = fresh_bot.index.embedder.texts_embedded
+    registry = fresh_bot.index.registry_path.read_text()
+    second = fresh_bot.ingest([docs])
+    assert fresh_bot.index.embedder.texts_embedded == before
+    assert second.embedded == 0 and sorted(second.unchanged) == ["a", "b"]
+    assert fresh_bot.index.registry_path.read_text() == registry
+    assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
+
+
+def test_changed_document_replaces_its_chunks(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    path = write(docs / "a.txt", DOC_A)
+    write(docs / "b.txt", DOC_B)
+    fresh_bot.ingest([docs])
+    old_a = {c.chunk_id for c in fresh_bot.index.keyword.chunks if c.doc_id == "a"}
+
+    write(docs / "a.txt", DOC_A + "\n\nA new paragraph about AI procurement rules.")
+    report = fresh_bot.ingest([docs])
+    assert report.updated == ["a"] and report.unchanged == ["b"]
+    new_a = {c.chunk_id for c in fresh_bot.index.keyword.chunks if c.doc_id == "a"}
+    assert new_a and old_a.isdisjoint(new_a)
+    assert old_a.isdisjoint(chroma_ids(fresh_bot))
+    assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
+    answer = fresh_bot.ask("What rules does the new paragraph cover for AI procurement?")
+    assert any("procurement" in c.quote for c in answer.citations)
+    assert path.exists()
+
+
+def test_removed_document_is_deleted_from_both_indexes(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A)
+    gone = write(docs / "b.txt", DOC_B)
+    fresh_bot.ingest([docs])
+    gone.unlink()
+    report = fresh_bot.ingest([docs])
+    assert report.removed == ["b"] and report.deleted_chunks > 0
+    assert {c.doc_id for c in fresh_bot.index.keyword.chunks} == {"a"}
+    assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
+    assert "b" not in fresh_bot.documents()
+
+
+def test_remove_by_id_and_unknown_id(fresh_bot, tmp_path):
+    fresh_bot.ingest([write(tmp_path / "a.txt", DOC_A), write(tmp_path / "b.txt", DOC_B)])
+    with pytest.raises(InputError, match="no such document"):
+        fresh_bot.remove(["nope"])
+    fresh_bot.remove(["a"])
+    assert set(fresh_bot.documents()) == {"b"}
+    assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
+
+
+def test_bad_file_leaves_the_index_untouched(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A)
+    fresh_bot.ingest([docs])
+    registry = fresh_bot.index.registry_path.read_text()
+    ids = chroma_ids(fresh_bot)
+    write(docs / "b.txt", DOC_B)
+    (docs / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(InputError, match="binary"):
+        fresh_bot.ingest([docs])
+    assert fresh_bot.index.registry_path.read_text() == registry
+    assert chroma_ids(fresh_bot) == ids
+
+
+def test_interrupted_ingest_keeps_indexes_in_agreement_and_rerun_finishes(
+    fresh_bot, tmp_path, monkeypatch
+):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A)
+    fresh_bot.ingest([docs])
+    committed = keyword_ids(fresh_bot)
+    filler = "The council reviewed the AI item and its risks in depth. " * 9
+    big = "\n\n".join(f"Paragraph {i}. {filler}" for i in range(200))  # one chunk each
+    write(docs / "big.txt", "Big report\n\n" + big)
+
+    embedder = fresh_bot.index.embedder
+    real_encode = embedder.encode
+    calls = {"n": 0}
+
+    def failing_encode(texts):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # as if the process were stopped mid-ingest
+        return real_encode(texts)
+
+    monkeypatch.setattr(embedder, "encode", failing_encode)
+    with pytest.raises(KeyboardInterrupt):
+        fresh_bot.ingest([docs])
+    monkeypatch.setattr(embedder, "encode", real_encode)
+
+    # Chroma holds part of the new document, but nothing uncommitted is served.
+    assert chroma_ids(fresh_bot) > committed
+    assert keyword_ids(fresh_bot) == committed
+    assert json.loads(fresh_bot.index.registry_path.read_text())["documents"].keys() == {"a"}
+    served = fresh_bot.index.dense_search(embedder.embed_query("council item"), 50)
+    assert {c.chunk_id for c, _ in served} <= committed
+
+    partial = len(chroma_ids(fresh_bot) - committed)
+    report = fresh_bot.ingest([docs])
+    assert report.added == ["big"]
+    assert report.embedded == report.total_chunks - len(committed) - partial
+    assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
+
+
+def test_asking_an_empty_index_says_to_ingest(fresh_bot):
+    from assistant.errors import IndexStateError
+
+    with pytest.raises(IndexStateError, match="assistant ingest"):
+        fresh_bot.ask("What is the AI Safety Institute?")
