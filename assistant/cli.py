@@ -76,6 +76,8 @@ def ingest(
 
         def progress(done: int, total: int) -> None:
             nonlocal bar
+            if total == 0:
+                return
             if bar is None:
                 bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr)
             bar.n = done
