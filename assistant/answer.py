@@ -8,20 +8,20 @@ the best score is below `abstain_below` (calibrated on `eval/`), the answerer ab
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .chunking import evidence_units
+from .expect import expects, supplies
 from .index import Index
 from .retrieve import Retrieval
-from .schema import Answer, Citation, Passage
+from .schema import Answer, Citation, Passage, Unit
 from .settings import Settings
-from .text import sentences, tokens
+from .text import script, tokens
 
 ABSTENTION = "The documents in the corpus do not answer this."
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•・]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
-_SENTENCE_CACHE_MAX = 50_000
+_FALLBACK_CACHE_MAX = 10_000  # chunks whose unit vectors were computed at ask time
 
 
 @dataclass(frozen=True)
@@ -34,29 +34,8 @@ class Evidence:
     text: str
     score: float
     dense: float
-    lexical: float
-
-
-def _evidence_spans(passage: Passage) -> list[tuple[int, int]]:
-    """Sentence spans of a passage in document offsets; a sentence ending in ':' that
-    introduces list items absorbs them, so a list is quoted whole."""
-    chunk = passage.chunk
-    spans = [(chunk.start + a, chunk.start + b) for a, b in sentences(chunk.text)]
-    merged: list[tuple[int, int]] = []
-    i = 0
-    while i < len(spans):
-        start, end = spans[i]
-        text = chunk.text[start - chunk.start : end - chunk.start]
-        j = i + 1
-        if text.rstrip().endswith(":"):
-            while j < len(spans) and _LIST_ITEM.match(
-                chunk.text[spans[j][0] - chunk.start : spans[j][1] - chunk.start]
-            ):
-                end = spans[j][1]
-                j += 1
-        merged.append((start, end))
-        i = j
-    return merged
+    lexical: float | None  # None: the question shares no script with the corpus
+    fits: bool = True  # holds the kind of value the question asks for (a date, a count...)
 
 
 class ExtractiveAnswerer:
@@ -67,43 +46,61 @@ class ExtractiveAnswerer:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
         self.settings = settings
-        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._fallback: dict[str, np.ndarray] = {}
 
-    def _vectors(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        if missing:
-            if len(self._sentence_vectors) + len(missing) > _SENTENCE_CACHE_MAX:
-                self._sentence_vectors.clear()
-            for text, vector in zip(missing, self.index.embedder.encode(missing), strict=True):
-                self._sentence_vectors[text] = vector
-        return np.stack([self._sentence_vectors[t] for t in texts])
+    def _vectors(self, passages: list[Passage]) -> dict[str, np.ndarray]:
+        """Unit vectors per chunk id: stored at ingest; computed (and cached) if missing."""
+        stored = self.index.unit_vectors([p.chunk.chunk_id for p in passages])
+        for passage in passages:
+            cid = passage.chunk.chunk_id
+            if cid in stored:
+                continue
+            if cid not in self._fallback:
+                if len(self._fallback) > _FALLBACK_CACHE_MAX:
+                    self._fallback.clear()
+                contexts = [u.context for u in evidence_units(passage.chunk)]
+                self._fallback[cid] = self.index.embedder.encode(contexts)
+            stored[cid] = self._fallback[cid]
+        return stored
 
-    def _lexical(self, question_terms: set[str], text: str) -> float:
-        if not question_terms:
-            return 0.0
+    def _lexical(self, question_terms: set[str], text: str) -> float | None:
+        """IDF-weighted share of the question's terms found in `text`; None when most question
+        terms are in a script the corpus is not written in (a Japanese question over English
+        text), so that words are not held for or against a question that cannot share them."""
         keyword = self.index.keyword
-        weights = {t: keyword.idf(t) for t in question_terms}
+        usable = {t for t in question_terms if script(t) in keyword.scripts}
+        if len(usable) * 2 < len(question_terms) or not usable:
+            return None
+        weights = {t: keyword.idf(t) for t in usable}
         total = sum(weights.values()) or 1.0
         present = set(tokens(text))
         return sum(w for t, w in weights.items() if t in present) / total
 
     def evidence(self, question: str, retrieval: Retrieval) -> list[Evidence]:
-        """Every candidate sentence of the retrieved passages, best evidence first."""
-        candidates: list[tuple[Passage, int, int, str]] = []
+        """Every candidate unit of the retrieved passages, best evidence first."""
+        vectors = self._vectors(retrieval.passages)
+        candidates: list[tuple[Passage, Unit]] = []
+        similarities: list[np.ndarray] = []
         for passage in retrieval.passages:
-            chunk = passage.chunk
-            for start, end in _evidence_spans(passage):
-                candidates.append(
-                    (passage, start, end, chunk.text[start - chunk.start : end - chunk.start])
-                )
+            units = evidence_units(passage.chunk)
+            if not units:
+                continue
+            candidates.extend((passage, u) for u in units)
+            similarities.append(vectors[passage.chunk.chunk_id] @ retrieval.query_vector)
         if not candidates:
             return []
-        dense = self._vectors([c[3] for c in candidates]) @ retrieval.query_vector
+        dense = np.concatenate(similarities)
         question_terms = set(tokens(question))
+        kind = expects(question)
         scored = []
-        for (passage, start, end, text), similarity in zip(candidates, dense, strict=True):
-            lexical = self._lexical(question_terms, text)
-            scored.append(Evidence(passage, start, end, text, 0.0, float(similarity), lexical))
+        for (passage, unit), similarity in zip(candidates, dense, strict=True):
+            lexical = self._lexical(question_terms, unit.text)
+            fits = supplies(kind, unit.text)
+            scored.append(
+                Evidence(
+                    passage, unit.start, unit.end, unit.text, 0.0, float(similarity), lexical, fits
+                )
+            )
         return rescore(scored, self.settings.dense_weight)
 
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
@@ -118,9 +115,15 @@ class ExtractiveAnswerer:
 
 def rescore(evidence: list[Evidence], dense_weight: float) -> list[Evidence]:
     """Blend each candidate's dense and lexical evidence and sort best first."""
-    blended = [
-        replace(e, score=dense_weight * e.dense + (1 - dense_weight) * e.lexical) for e in evidence
-    ]
+
+    def blend(e: Evidence) -> float:
+        if not e.fits:
+            return 0.0  # cannot answer this kind of question, however similar it reads
+        if e.lexical is None:
+            return e.dense
+        return dense_weight * e.dense + (1 - dense_weight) * e.lexical
+
+    blended = [replace(e, score=blend(e)) for e in evidence]
     blended.sort(key=lambda e: (-e.score, e.passage.chunk.doc_id, e.start))
     return blended
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .schema import Chunk, SourceDocument
+from .schema import Chunk, SourceDocument, Unit
 from .text import Span, paragraphs, sentences
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•・]|\(?\d+[.)]|\(?[a-z][.)]\s)")
+_ITEM_START = re.compile(r"^\s*(?:[-*•・]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _HEADING_MAX_CHARS = 100
 
@@ -103,3 +104,27 @@ def chunk_document(document: SourceDocument, *, max_chars: int = 900) -> list[Ch
                 pending.append(piece)
         flush()
     return chunks
+
+
+def evidence_units(chunk: Chunk) -> list[Unit]:
+    """The quotable units of a chunk: its sentences, except that a sentence ending in ':' that
+    introduces list items absorbs them, so a list is quoted whole. Each unit carries the text
+    it is embedded with: the sentence before it (or the section heading), then itself, since
+    "These principles are built on..." means little alone. Offsets are document offsets."""
+    spans = sentences(chunk.text)
+    units: list[Unit] = []
+    previous = chunk.section
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        j = i + 1
+        if chunk.text[start:end].rstrip().endswith((":", "：")):
+            while j < len(spans) and _ITEM_START.match(chunk.text[spans[j][0] : spans[j][1]]):
+                end = spans[j][1]
+                j += 1
+        text = chunk.text[start:end]
+        context = f"{previous}\n{text}" if previous else text
+        units.append(Unit(chunk.start + start, chunk.start + end, text, context))
+        previous = text
+        i = j
+    return units

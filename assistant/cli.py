@@ -170,37 +170,46 @@ def ask(
 @app.command("eval")
 def evaluate(
     split: Annotated[str, typer.Option(help="Which questions: dev, test or all.")] = "test",
+    compare: Annotated[
+        bool, typer.Option(help="Also run the standard alternatives (retrieval, k, embedder).")
+    ] = False,
+    config: Annotated[
+        list[str] | None,
+        typer.Option(help="An alternative to compare, e.g. 'dense: retrieval=dense'. Repeatable."),
+    ] = None,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50)] = None,
     out: Annotated[
         Path | None, typer.Option(help="Report directory (default: <eval_dir>/reports).")
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Run the grounding evaluation and write JSON and Markdown reports."""
+    """Run the grounding evaluation; write JSON, Markdown and HTML reports."""
     from tqdm import tqdm
 
-    from .evaluation import breakdown, load_questions, run
+    from .experiments import DEFAULT_NAME, STANDARD_COMPARISON, Configuration
+    from .experiments import evaluate as run_configurations
     from .report import write_reports
 
-    if split not in {"dev", "test", "all"}:
-        _fail(AssistantError(f"--split must be dev, test or all, not '{split}'"))
     try:
+        if split not in {"dev", "test", "all"}:
+            raise AssistantError(f"--split must be dev, test or all, not '{split}'")
         settings = _settings(data_dir=data_dir, k=k)
-        bot = _assistant(settings)
-        bot.ingest()
-        bot.warm_up()
-        questions = load_questions(settings.eval_dir / "questions.jsonl", split=split)
-        with tqdm(total=len(questions), desc="evaluating", file=sys.stderr) as bar:
-            results = run(
-                bot.ask, questions, bot.index.document_text, progress=lambda i, n: bar.update(1)
-            )
-        summary = breakdown(results)
-        paths = write_reports(
-            out or settings.eval_dir / "reports", split, settings, summary, results
-        )
+        specs = list(config or []) or (list(STANDARD_COMPARISON) if compare else [])
+        configurations = [Configuration(DEFAULT_NAME)] + [Configuration.parse(s) for s in specs]
+        bars: dict[str, tqdm] = {}
+
+        def progress(name: str, i: int, n: int) -> None:
+            if name not in bars:
+                bars[name] = tqdm(total=n, desc=f"eval {name}", file=sys.stderr, leave=False)
+            bars[name].update(1)
+
+        runs = run_configurations(settings, configurations, split=split, progress=progress)
+        for bar in bars.values():
+            bar.close()
+        paths = write_reports(out or settings.eval_dir / "reports", split, runs)
     except AssistantError as error:
         _fail(error)
-    typer.echo(paths["markdown"].read_text(encoding="utf-8"))
+    typer.echo(paths["markdown"].read_text(encoding="utf-8").split("\n## Failures")[0])
     typer.echo(f"reports: {', '.join(str(p) for p in paths.values())}")
 
 
@@ -230,7 +239,7 @@ def calibrate(
         f"dev accuracy={result.accuracy} over {result.questions} questions"
     )
     if not dry_run:
-        result.save({"embedding_model": settings.embedding_model, "k": settings.k})
+        result.save(settings.embedding_model, {"k": settings.k, "retrieval": settings.retrieval})
         typer.echo("saved to assistant/calibration.json")
 
 

@@ -134,6 +134,7 @@ class QuestionResult:
     sentences_cited: int
     sentences_total: int
     latency_ms: float
+    evidence_score: float = 0.0
     gold: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -204,6 +205,7 @@ def score(q: EvalQuestion, answer: Answer, text_of: Callable[[str], str]) -> Que
         sentences_cited=cited,
         sentences_total=len(sentences),
         latency_ms=answer.timings_ms.get("total", 0.0),
+        evidence_score=answer.evidence_score,
         gold=[asdict(g) for g in q.gold],
     )
 

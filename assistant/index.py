@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .chunking import chunk_document
-from .embeddings import SentenceEmbeddings
+import numpy as np
+
+from .chunking import chunk_document, evidence_units
+from .embeddings import Embedder, make_embedder
 from .errors import IndexStateError
 from .keyword import KeywordIndex
 from .schema import Chunk, SourceDocument
@@ -59,7 +61,8 @@ def _write_atomic(path: Path, data: str) -> None:
 
 @dataclass
 class IngestReport:
-    """What an ingest changed; `embedded` counts texts sent to the embedding model."""
+    """What an ingest changed: `embedded` chunks were sent to the embedding model (and
+    `units_embedded` sentence units with them); `reused` chunks had a stored embedding."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -67,6 +70,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     embedded: int = 0
     reused: int = 0
+    units_embedded: int = 0
     deleted_chunks: int = 0
     total_chunks: int = 0
 
@@ -85,13 +89,15 @@ class IngestReport:
 class Index:
     """Open (or create) the index in `settings.data_dir`."""
 
-    def __init__(self, settings: Settings, embedder: SentenceEmbeddings | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.root = settings.data_dir
-        self.embedder = embedder or SentenceEmbeddings(
+        self.embedder = embedder or make_embedder(
             settings.embedding_model, batch_size=settings.embedding_batch_size
         )
+        self._client: Any = None
         self._collection: Any = None
+        self._units: Any = None
         self._keyword: KeywordIndex | None = None
         self._keyword_dir: str | None = None
         self._registry: dict[str, Any] | None = None
@@ -125,22 +131,34 @@ class Index:
             raise IndexStateError(f"no document '{doc_id}' in the index")
         return (self.root / record["snapshot"]).read_text(encoding="utf-8")
 
-    @property
-    def collection(self) -> Any:
-        if self._collection is None:
+    def _open(self, suffix: str) -> Any:
+        if self._client is None:
             import chromadb
 
-            client = chromadb.PersistentClient(
+            self._client = chromadb.PersistentClient(
                 path=str(self.root / "chroma"),
                 settings=chromadb.Settings(anonymized_telemetry=False, allow_reset=False),
             )
-            model = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(self.settings.embedding_model).name)
-            self._collection = client.get_or_create_collection(
-                name=f"{self.settings.collection}-{model}"[:63].strip("-_"),
-                metadata={"hnsw:space": "cosine", "embedding_model": self.settings.embedding_model},
-                embedding_function=None,
-            )
+        model = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(self.settings.embedding_model).name)
+        return self._client.get_or_create_collection(
+            name=f"{self.settings.collection}-{model}{suffix}"[:63].strip("-_"),
+            metadata={"hnsw:space": "cosine", "embedding_model": self.settings.embedding_model},
+            embedding_function=None,
+        )
+
+    @property
+    def collection(self) -> Any:
+        """Chunk embeddings (what dense retrieval searches)."""
+        if self._collection is None:
+            self._collection = self._open("")
         return self._collection
+
+    @property
+    def units(self) -> Any:
+        """Embeddings of each chunk's quotable units (what the answerer scores), by chunk id."""
+        if self._units is None:
+            self._units = self._open("-units")
+        return self._units
 
     @property
     def keyword(self) -> KeywordIndex:
@@ -219,12 +237,17 @@ class Index:
             self._snapshot(doc)
 
         desired = {c.chunk_id: c for c in chunks}
-        existing = set(self.collection.get(include=[])["ids"])
-        to_add = [c for cid, c in desired.items() if cid not in existing]
-        to_delete = sorted(existing - desired.keys())
-        report.embedded, report.reused = self._add(to_add, progress)
+        # A chunk counts as stored only with its unit vectors (older indexes lack them).
+        with_units = {m["chunk_id"] for m in self.units.get(include=["metadatas"])["metadatas"]}
+        stored = set(self.collection.get(include=[])["ids"])
+        complete = stored & with_units
+        to_add = [c for cid, c in desired.items() if cid not in complete]
+        to_delete = sorted(stored - desired.keys())
+        report.embedded, report.reused, report.units_embedded = self._add(to_add, progress)
         for start in range(0, len(to_delete), 5000):
-            self.collection.delete(ids=to_delete[start : start + 5000])
+            doomed = to_delete[start : start + 5000]
+            self.collection.delete(ids=doomed)
+            self.units.delete(where={"chunk_id": {"$in": doomed}})
         report.deleted_chunks = len(to_delete)
         report.total_chunks = len(desired)
 
@@ -258,25 +281,40 @@ class Index:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, doc.text)
 
-    def _add(self, chunks: list[Chunk], progress: Progress | None) -> tuple[int, int]:
-        """Add chunks to Chroma, embedding only texts whose hash is not stored yet."""
+    def _add(self, chunks: list[Chunk], progress: Progress | None) -> tuple[int, int, int]:
+        """Add chunks to Chroma, embedding only texts whose hash is not stored yet.
+
+        Per batch, a chunk's unit vectors are written before the chunk itself, so a chunk
+        that is in the index always has its units (an interruption in between leaves units
+        without their chunk, which the next run overwrites)."""
         if progress:
             progress(0, len(chunks))
-        embedded = reused = 0
+        embedded = reused = units_embedded = 0
         batch_size = max(self.settings.embedding_batch_size * 4, 64)
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]
+            units = [(c, i, u) for c in batch for i, u in enumerate(evidence_units(c))]
+            unit_vectors, e1, r1 = self._embed(self.units, [u.context for _, _, u in units])
+            if units:
+                self.units.upsert(
+                    ids=[f"{c.chunk_id}#{i}" for c, i, _ in units],
+                    embeddings=unit_vectors,
+                    metadatas=[
+                        {
+                            "chunk_id": c.chunk_id,
+                            "unit": i,
+                            "start": u.start,
+                            "end": u.end,
+                            "text_sha": _sha(u.context),
+                        }
+                        for c, i, u in units
+                    ],
+                )
             texts = [passage_text(c) for c in batch]
-            hashes = [_sha(t) for t in texts]
-            known = self._stored_embeddings(hashes)
-            missing = [i for i, h in enumerate(hashes) if h not in known]
-            vectors: list[Any] = [known.get(h) for h in hashes]
-            if missing:
-                fresh = self.embedder.encode([texts[i] for i in missing])
-                for i, vector in zip(missing, fresh, strict=True):
-                    vectors[i] = vector.tolist()
-            embedded += len(missing)
-            reused += len(batch) - len(missing)
+            vectors, e2, r2 = self._embed(self.collection, texts)
+            embedded += e2
+            reused += r2
+            units_embedded += e1
             self.collection.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors,
@@ -288,17 +326,29 @@ class Index:
                         "start": c.start,
                         "end": c.end,
                         "ordinal": c.ordinal,
-                        "text_sha": h,
+                        "text_sha": _sha(t),
                     }
-                    for c, h in zip(batch, hashes, strict=True)
+                    for c, t in zip(batch, texts, strict=True)
                 ],
             )
             if progress:
                 progress(min(start + batch_size, len(chunks)), len(chunks))
-        return embedded, reused
+        return embedded, reused, units_embedded
 
-    def _stored_embeddings(self, hashes: list[str]) -> dict[str, list[float]]:
-        found = self.collection.get(
+    def _embed(self, collection: Any, texts: list[str]) -> tuple[list[Any], int, int]:
+        """Vectors for `texts`, reusing any stored in `collection` under the same text hash."""
+        hashes = [_sha(t) for t in texts]
+        known = self._stored_embeddings(collection, hashes) if texts else {}
+        missing = [i for i, h in enumerate(hashes) if h not in known]
+        vectors: list[Any] = [known.get(h) for h in hashes]
+        if missing:
+            fresh = self.embedder.encode([texts[i] for i in missing])
+            for i, vector in zip(missing, fresh, strict=True):
+                vectors[i] = vector.tolist()
+        return vectors, len(missing), len(texts) - len(missing)
+
+    def _stored_embeddings(self, collection: Any, hashes: list[str]) -> dict[str, list[float]]:
+        found = collection.get(
             where={"text_sha": {"$in": list(set(hashes))}}, include=["embeddings", "metadatas"]
         )
         metadatas = found["metadatas"] or []
@@ -319,6 +369,25 @@ class Index:
                 path.unlink(missing_ok=True)
 
     # ----------------------------------------------------------------- reading
+    def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored unit vectors (rows in unit order) for the chunks that have all of theirs."""
+        if not chunk_ids:
+            return {}
+        found = self.units.get(
+            where={"chunk_id": {"$in": list(chunk_ids)}}, include=["embeddings", "metadatas"]
+        )
+        rows: dict[str, dict[int, Any]] = {}
+        vectors = found["embeddings"] if found["embeddings"] is not None else []
+        for meta, vector in zip(found["metadatas"] or [], vectors, strict=True):
+            rows.setdefault(str(meta["chunk_id"]), {})[int(meta["unit"])] = vector
+        keyword = self.keyword
+        out: dict[str, np.ndarray] = {}
+        for cid, by_unit in rows.items():
+            chunk = keyword.by_id.get(cid)
+            if chunk is not None and len(by_unit) == len(evidence_units(chunk)):
+                out[cid] = np.asarray([by_unit[i] for i in sorted(by_unit)], dtype=np.float32)
+        return out
+
     def dense_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity, restricted to the committed chunk set."""
         keyword = self.keyword

@@ -18,7 +18,7 @@ import bm25s
 import numpy as np
 
 from .schema import Chunk
-from .text import tokens
+from .text import script, tokens
 
 _CHUNKS_FILE = "chunks.jsonl"
 
@@ -64,6 +64,11 @@ class KeywordIndex:
     @cached_property
     def _document_frequency(self) -> Counter[str]:
         return Counter(term for chunk in self.chunks for term in set(index_terms(chunk)))
+
+    @cached_property
+    def scripts(self) -> frozenset[str]:
+        """The scripts ('latin', 'cjk') that occur in the indexed text."""
+        return frozenset(script(term) for term in self._document_frequency)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term over the chunks (BM25's smoothed form)."""

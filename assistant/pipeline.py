@@ -17,7 +17,7 @@ from typing import Any
 
 from .answer import ABSTENTION, ExtractiveAnswerer
 from .corpus import read_paths
-from .embeddings import SentenceEmbeddings
+from .embeddings import Embedder
 from .errors import InputError
 from .ground import invalid_citations
 from .index import Index, IngestReport, Progress
@@ -35,8 +35,7 @@ class Assistant:
         self,
         settings: Settings,
         *,
-        retrieval_mode: str = "hybrid",
-        embedder: SentenceEmbeddings | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings
         self.index = Index(settings, embedder)
@@ -44,7 +43,7 @@ class Assistant:
             self.index,
             candidates=settings.candidates,
             rrf_k=settings.rrf_k,
-            mode=retrieval_mode,
+            mode=settings.retrieval,
         )
         self.answerer = ExtractiveAnswerer(self.index, settings)
 
@@ -55,7 +54,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the embedding model and the committed index now rather than on first ask."""
-        self.index.embedder.encode(["warm up"])
+        self.index.embedder.load()
         _ = self.index.keyword
         _ = self.index.collection
 

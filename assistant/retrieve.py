@@ -44,7 +44,7 @@ class Retriever:
         self.mode = mode
 
     def retrieve(self, question: str, k: int) -> Retrieval:
-        vector = self.index.embedder.encode([question])[0]
+        vector = self.index.embedder.encode([question], query=True)[0]
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if self.mode in {"hybrid", "dense"}:

@@ -53,6 +53,17 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A quotable unit of a chunk (a sentence, or a list with its lead-in), in document offsets;
+    `context` is what gets embedded for it (the unit after the one before it)."""
+
+    start: int
+    end: int
+    text: str
+    context: str
+
+
+@dataclass(frozen=True)
 class Passage:
     """A chunk returned by retrieval, with the scores that put it there."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -48,9 +48,10 @@ def _default_eval_dir() -> Path:
     return root / "eval" if root is not None else Path.cwd() / "eval"
 
 
-def _calibrated(name: str, fallback: float) -> float:
+def calibrated(model: str, name: str, fallback: float) -> float:
+    """The value `assistant calibrate` stored for this embedding model, else `fallback`."""
     try:
-        return float(json.loads(CALIBRATION_FILE.read_text())[name])
+        return float(json.loads(CALIBRATION_FILE.read_text())["models"][model][name])
     except (OSError, ValueError, KeyError, TypeError):
         return fallback
 
@@ -72,8 +73,9 @@ class Settings(BaseSettings):
         default_factory=_default_eval_dir, description="gold questions and evaluation reports"
     )
     embedding_model: str = Field(
-        "minilm",
-        description="'minilm' (packaged all-MiniLM-L6-v2) or a sentence-transformers folder",
+        "e5-small",
+        description="'minilm' (all-MiniLM-L6-v2), 'e5-small' (multilingual-e5-small) or a "
+        "local sentence-transformers folder",
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     collection: str = Field("passages", min_length=3, description="Chroma collection name")
@@ -84,20 +86,23 @@ class Settings(BaseSettings):
     k: int = Field(5, ge=1, le=50, description="passages handed to the answerer")
     candidates: int = Field(20, ge=1, le=500, description="per-retriever candidates before fusion")
     rrf_k: int = Field(60, ge=1, description="reciprocal rank fusion constant")
+    retrieval: Literal["hybrid", "dense", "keyword"] = Field(
+        "hybrid", description="dense + keyword fused, or one of them alone"
+    )
 
     answer_sentences: int = Field(3, ge=1, le=10, description="most evidence sentences quoted")
     abstain_below: float = Field(
-        default_factory=lambda: _calibrated("abstain_below", 0.5),
+        default_factory=lambda v: calibrated(v["embedding_model"], "abstain_below", 0.5),
         description="abstain when the best evidence score is below this (calibrated on eval/)",
     )
     dense_weight: float = Field(
-        default_factory=lambda: _calibrated("dense_weight", 0.5),
+        default_factory=lambda v: calibrated(v["embedding_model"], "dense_weight", 0.5),
         ge=0.0,
         le=1.0,
         description="share of a sentence's evidence score from embedding similarity (rest: words)",
     )
     sentence_min_ratio: float = Field(
-        default_factory=lambda: _calibrated("sentence_min_ratio", 0.8),
+        default_factory=lambda v: calibrated(v["embedding_model"], "sentence_min_ratio", 0.8),
         description="quote further sentences only if they score this share of the best one",
     )
     max_question_chars: int = Field(2000, ge=10)

@@ -161,6 +161,11 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     return out
 
 
+def script(term: str) -> str:
+    """'cjk' for a Japanese/Chinese token, else 'latin' (any alphabetic or numeric token)."""
+    return "cjk" if _CJK_RUN.match(term) else "latin"
+
+
 def content_tokens(text: str) -> set[str]:
     """The set of meaningful tokens of a text (stop words dropped)."""
     return set(tokens(text))

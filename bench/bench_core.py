@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from assistant import Assistant, Settings  # noqa: E402
 from assistant.chunking import chunk_document  # noqa: E402
 from assistant.corpus import read_paths  # noqa: E402
-from assistant.embeddings import SentenceEmbeddings  # noqa: E402
+from assistant.embeddings import Embedder, make_embedder  # noqa: E402
 from assistant.evaluation import load_questions  # noqa: E402
 from assistant.index import passage_text  # noqa: E402
 from assistant.text import paragraphs  # noqa: E402
@@ -52,7 +52,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def bench_ingest(embedder: SentenceEmbeddings, copies: int, repeats: int) -> None:
+def bench_ingest(embedder: Embedder, copies: int, repeats: int) -> None:
     ingest_rates, raw_rates, ratios = [], [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
@@ -92,7 +92,7 @@ def bench_ingest(embedder: SentenceEmbeddings, copies: int, repeats: int) -> Non
     )
 
 
-def bench_ask(embedder: SentenceEmbeddings) -> None:
+def bench_ask(embedder: Embedder) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bot = Assistant(Settings(data_dir=Path(tmp) / "data"), embedder=embedder)
         bot.ingest()
@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=25, help="variants per seed document")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    embedder = SentenceEmbeddings("minilm")
+    embedder = make_embedder("minilm")
     embedder.encode(["warm up"])
     bench_ingest(embedder, args.copies, args.repeats)
     bench_ask(embedder)

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.embeddings import SentenceEmbeddings
+from assistant.embeddings import Embedder, make_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceEmbeddings:
-    model = SentenceEmbeddings("minilm")
+def embedder() -> Embedder:
+    model = make_embedder(Settings().embedding_model)  # the default model: what users get
     model.encode(["load the model once for the whole run"])
     return model
 
@@ -25,7 +25,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def corpus_bot(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceEmbeddings) -> Assistant:
+def corpus_bot(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Assistant:
     """An assistant over the real corpus, ingested once (read-only for tests)."""
     bot = Assistant(make_settings(tmp_path_factory.mktemp("corpus-index")), embedder=embedder)
     bot.ingest()
@@ -33,7 +33,7 @@ def corpus_bot(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceEmbed
 
 
 @pytest.fixture
-def fresh_bot(tmp_path: Path, embedder: SentenceEmbeddings) -> Assistant:
+def fresh_bot(tmp_path: Path, embedder: Embedder) -> Assistant:
     """An assistant over an empty index of its own, for tests that write."""
     return Assistant(make_settings(tmp_path / "data"), embedder=embedder)
 

@@ -4,9 +4,10 @@ import json
 
 import pytest
 
+from assistant import Assistant
 from assistant.errors import InputError
 
-from .conftest import write
+from .conftest import make_settings, write
 
 DOC_A = "Policy A\n\nThe ministry issued guidance on AI audits in 2023.\n\nIt applies to banks."
 DOC_B = "Policy B\n\nThe agency will publish a register of AI incidents every spring."
@@ -92,25 +93,33 @@ def test_bad_file_leaves_the_index_untouched(fresh_bot, tmp_path):
 
 
 def test_interrupted_ingest_keeps_indexes_in_agreement_and_rerun_finishes(
-    fresh_bot, tmp_path, monkeypatch
+    tmp_path, embedder, monkeypatch
 ):
+    # Small chunks and batches (64 chunks per batch) so a short document spans two batches.
+    fresh_bot = Assistant(
+        make_settings(tmp_path / "data", chunk_max_chars=200, embedding_batch_size=1),
+        embedder=embedder,
+    )
     docs = tmp_path / "docs"
     write(docs / "a.txt", DOC_A)
     fresh_bot.ingest([docs])
     committed = keyword_ids(fresh_bot)
-    filler = "The council reviewed the AI item and its risks in depth. " * 9
-    big = "\n\n".join(f"Paragraph {i}. {filler}" for i in range(200))  # one chunk each
+    big = "\n\n".join(
+        f"Item {i}: the council reviewed AI risk item {i} in great detail and then told the "
+        "public, in a short report, what it had found."
+        for i in range(90)
+    )
     write(docs / "big.txt", "Big report\n\n" + big)
 
     embedder = fresh_bot.index.embedder
     real_encode = embedder.encode
     calls = {"n": 0}
 
-    def failing_encode(texts):
+    def failing_encode(texts, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 3:  # units and chunks of the first batch are in, the second fails
             raise KeyboardInterrupt  # as if the process were stopped mid-ingest
-        return real_encode(texts)
+        return real_encode(texts, **kwargs)
 
     monkeypatch.setattr(embedder, "encode", failing_encode)
     with pytest.raises(KeyboardInterrupt):

@@ -23,8 +23,11 @@ def test_thresholds_default_to_the_calibrated_values(monkeypatch):
     monkeypatch.delenv("ASSISTANT_ABSTAIN_BELOW", raising=False)
     calibrated = json.loads(CALIBRATION_FILE.read_text())
     settings = Settings()
-    assert settings.abstain_below == calibrated["abstain_below"]
-    assert settings.dense_weight == calibrated["dense_weight"]
+    stored = calibrated["models"][settings.embedding_model]
+    assert settings.abstain_below == stored["abstain_below"]
+    assert settings.dense_weight == stored["dense_weight"]
+    other = Settings(embedding_model="minilm")
+    assert other.abstain_below == calibrated["models"]["minilm"]["abstain_below"]
 
 
 def test_invalid_values_are_rejected(monkeypatch):
