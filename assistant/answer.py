@@ -34,7 +34,8 @@ class Evidence:
     text: str
     score: float
     dense: float
-    lexical: float | None  # None: the question shares no script with the corpus
+    lexical: float  # IDF-weighted share of the question's usable terms present
+    lexical_share: float  # how much of the question could match lexically at all (0..1)
     fits: bool = True  # holds the kind of value the question asks for (a date, a count...)
 
 
@@ -63,18 +64,25 @@ class ExtractiveAnswerer:
             stored[cid] = self._fallback[cid]
         return stored
 
-    def _lexical(self, question_terms: set[str], text: str) -> float | None:
-        """IDF-weighted share of the question's terms found in `text`; None when most question
-        terms are in a script the corpus is not written in (a Japanese question over English
-        text), so that words are not held for or against a question that cannot share them."""
+    def _lexical(self, question_terms: set[str], text: str) -> float:
+        """IDF-weighted share of the question's usable terms found in `text`."""
         keyword = self.index.keyword
         usable = {t for t in question_terms if script(t) in keyword.scripts}
-        if len(usable) * 2 < len(question_terms) or not usable:
-            return None
+        if not usable:
+            return 0.0
         weights = {t: keyword.idf(t) for t in usable}
         total = sum(weights.values()) or 1.0
         present = set(tokens(text))
         return sum(w for t, w in weights.items() if t in present) / total
+
+    def _lexical_share(self, question_terms: set[str]) -> float:
+        """How much of the question words could match at all: terms in a script the corpus is
+        not written in (a Japanese question over English text) cannot, so the lexical part of
+        the score counts for that much less. CJK bigrams are counted as half a word each."""
+        keyword = self.index.keyword
+        usable = sum(1.0 for t in question_terms if script(t) in keyword.scripts)
+        foreign = sum(0.5 for t in question_terms if script(t) not in keyword.scripts)
+        return usable / (usable + foreign) if usable else 0.0
 
     def evidence(self, question: str, retrieval: Retrieval) -> list[Evidence]:
         """Every candidate unit of the retrieved passages, best evidence first."""
@@ -92,13 +100,22 @@ class ExtractiveAnswerer:
         dense = np.concatenate(similarities)
         question_terms = set(tokens(question))
         kind = expects(question)
+        share = self._lexical_share(question_terms)
         scored = []
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
             lexical = self._lexical(question_terms, unit.text)
             fits = supplies(kind, unit.text)
             scored.append(
                 Evidence(
-                    passage, unit.start, unit.end, unit.text, 0.0, float(similarity), lexical, fits
+                    passage,
+                    unit.start,
+                    unit.end,
+                    unit.text,
+                    0.0,
+                    float(similarity),
+                    lexical,
+                    share,
+                    fits,
                 )
             )
         return rescore(scored, self.settings.dense_weight)
@@ -119,9 +136,8 @@ def rescore(evidence: list[Evidence], dense_weight: float) -> list[Evidence]:
     def blend(e: Evidence) -> float:
         if not e.fits:
             return 0.0  # cannot answer this kind of question, however similar it reads
-        if e.lexical is None:
-            return e.dense
-        return dense_weight * e.dense + (1 - dense_weight) * e.lexical
+        lexical_weight = (1 - dense_weight) * e.lexical_share
+        return (1 - lexical_weight) * e.dense + lexical_weight * e.lexical
 
     blended = [replace(e, score=blend(e)) for e in evidence]
     blended.sort(key=lambda e: (-e.score, e.passage.chunk.doc_id, e.start))
