@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test install index lint bench eval clean
+.PHONY: run ask test install index lint bench eval clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,9 +19,19 @@ index: install
 	$(VENV)/bin/assistant ingest
 
 run: index
+	$(VENV)/bin/assistant serve --no-ingest
+
+ask: index
 	$(VENV)/bin/assistant ask
 
-test: install
+# The browser tests drive Debian's chromium; install it when missing (needs root and apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium missing: the browser tests will be skipped"; fi; }
+
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

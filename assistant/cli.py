@@ -148,6 +148,7 @@ def ask(
                 _print_answer(bot.ask(question), as_json)
             return
         bot.warm_up()
+        asked: list[str] = []
         interactive = sys.stdin.isatty()
         if interactive:
             typer.echo("Ask about Japanese AI policy (empty line or Ctrl-D to quit).")
@@ -160,7 +161,9 @@ def ask(
                 if interactive:
                     break
                 continue
-            _print_answer(bot.ask(line), as_json)
+            # In a conversation, a follow-up ("When was it set up?") leans on earlier questions.
+            _print_answer(bot.ask(line, history=asked), as_json)
+            asked.append(line)
             if interactive:
                 typer.echo("")
     except AssistantError as error:
@@ -241,6 +244,33 @@ def calibrate(
     if not dry_run:
         result.save(settings.embedding_model, {"k": settings.k, "retrieval": settings.retrieval})
         typer.echo("saved to assistant/calibration.json")
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but loopback needs a password.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 7860,
+    password: Annotated[
+        str | None, typer.Option(envvar="ASSISTANT_WEB_PASSWORD", help="Require this password.")
+    ] = None,
+    user: Annotated[str, typer.Option(help="User name that goes with --password.")] = "admin",
+    no_ingest: Annotated[bool, typer.Option(help="Do not sync the corpus first.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Start the chat web page (http://127.0.0.1:7860 by default)."""
+    try:
+        bot = _assistant(_settings(data_dir=data_dir))
+        if not no_ingest:
+            typer.echo(bot.ingest().summary())
+        bot.warm_up()
+        from .web import serve as serve_web
+
+        typer.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")
+        serve_web(bot, host=host, port=port, password=password, user=user)
+    except AssistantError as error:
+        _fail(error)
 
 
 def _print_answer(answer: Answer, as_json: bool) -> None:

@@ -1,7 +1,8 @@
 """Read policy documents from disk into `SourceDocument`s, with metadata and article body.
 
 Metadata comes from a `manifest.json` beside the files (title, publisher, date, language, and
-declared boilerplate); what the manifest does not say is derived from the file. Text outside the
+declared boilerplate); what the manifest does not say is derived from the file. Formats are
+read by `loaders` (text, Markdown, HTML, PDF). Text outside the
 article body (contact blocks, "More Insights" teaser lists and similar trailing sections) is
 excluded from indexing in two ways: declared in the manifest, or detected by its heading.
 """
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .loaders import LOADERS, guess_language
 from .schema import SourceDocument
 from .text import lines, normalize
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+SUPPORTED_SUFFIXES = frozenset(LOADERS)
 MANIFEST_NAME = "manifest.json"
 
 # Headings that open a trailing section which is never the article itself.
@@ -68,18 +70,6 @@ def load_manifest(directory: Path) -> dict[str, dict[str, Any]]:
         return {str(e["file"]): e for e in entries}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: not a valid manifest ({exc})") from None
-
-
-def decode(raw: bytes, where: str) -> str:
-    """Decode file bytes as UTF-8 text, refusing binary content with a clear message."""
-    if not raw.strip():
-        raise InputError(f"{where}: the file is empty")
-    if b"\x00" in raw:
-        raise InputError(f"{where}: looks like a binary file, not text")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{where}: not UTF-8 text") from None
 
 
 def _title_from_text(text: str, fallback: str) -> str:
@@ -132,17 +122,18 @@ def read_document(
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{where}: cannot read ({exc.strerror})") from None
-    text = decode(raw, where)
+    extracted = LOADERS[path.suffix.casefold()](raw, where)
+    text = extracted.text
     entry = entry or {}
     return SourceDocument(
         doc_id=str(entry.get("doc_id") or slugify(path.stem)),
         path=str(path.resolve()),
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
-        title=str(entry.get("title") or _title_from_text(text, path.stem)),
+        title=str(entry.get("title") or extracted.title or _title_from_text(text, path.stem)),
         publisher=entry.get("publisher"),
-        date=entry.get("date"),
-        language=str(entry.get("language") or "en"),
+        date=entry.get("date") or extracted.date,
+        language=str(entry.get("language") or guess_language(text)),
         body=body_spans(text, entry.get("boilerplate", ())),
     )
 

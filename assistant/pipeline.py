@@ -10,15 +10,18 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .answer import ABSTENTION, ExtractiveAnswerer
-from .corpus import read_paths
+from .corpus import SUPPORTED_SUFFIXES, read_document, read_paths, slugify
 from .embeddings import Embedder
 from .errors import InputError
+from .followup import standalone
 from .ground import invalid_citations
 from .index import Index, IngestReport, Progress
 from .retrieve import Retriever
@@ -26,6 +29,20 @@ from .schema import Answer
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name safe to store: base name only, slugged stem, a supported suffix.
+
+    >>> safe_upload_name("../../etc/Policy Paper.PDF")
+    'policy-paper.pdf'
+    """
+    base = Path(str(name).replace("\\", "/")).name
+    suffix = Path(base).suffix.casefold()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise InputError(f"{base or name!r}: unsupported file type (supported: {kinds})")
+    return f"{slugify(Path(base).stem)}{suffix}"
 
 
 class Assistant:
@@ -73,6 +90,39 @@ class Assistant:
         scopes = [r for r in roots if r.is_dir()]
         return self.index.sync(documents, scopes=scopes, progress=progress)
 
+    def add_upload(
+        self, path: Path | str, name: str, *, progress: Progress | None = None
+    ) -> IngestReport:
+        """Add an uploaded file (at `path`, originally called `name`) to the corpus.
+
+        The name is reduced to a safe base name; the file is read and checked in place, and
+        only a file that passes is copied into `<data_dir>/uploads/` and ingested. A file with
+        the id of an ingested document from elsewhere is refused; the same file uploaded again
+        changes nothing."""
+        source = Path(path)
+        safe = safe_upload_name(name)
+        if source.stat().st_size > self.settings.max_upload_bytes:
+            raise InputError(
+                f"{safe}: {source.stat().st_size} bytes is over the "
+                f"{self.settings.max_upload_bytes}-byte upload limit"
+            )
+        document = read_document(source, max_bytes=self.settings.max_upload_bytes)
+        target = self.settings.data_dir / "uploads" / safe
+        existing = self.index.documents.get(slugify(target.stem))
+        if existing is not None and Path(existing["path"]) != target.resolve():
+            raise InputError(
+                f"{safe}: a document with the id '{slugify(target.stem)}' is already in the "
+                "index; rename the file to add it as a new document"
+            )
+        del document  # checked; the copy is what gets ingested
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.part")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        return self.index.sync(
+            read_paths([target], max_bytes=self.settings.max_upload_bytes), progress=progress
+        )
+
     def remove(self, doc_ids: Iterable[str]) -> IngestReport:
         """Remove documents (by id) from the index."""
         ids = list(doc_ids)
@@ -97,9 +147,12 @@ class Assistant:
             )
         return text
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
-        """Answer one question with citations to verbatim passages, or abstain."""
-        text = self.check_question(question)
+    def ask(self, question: str, *, k: int | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer one question with citations to verbatim passages, or abstain.
+
+        `history` holds the earlier questions of a conversation (oldest first); a follow-up
+        such as "When was it established?" is rewritten into a standalone question first."""
+        text = standalone(self.check_question(question), history)
         t0 = time.perf_counter()
         retrieval = self.retriever.retrieve(text, k or self.settings.k)
         t1 = time.perf_counter()
@@ -112,6 +165,7 @@ class Assistant:
             answer = Answer(text, ABSTENTION, True, backend=answer.backend)
         t3 = time.perf_counter()
         answer.question = question
+        answer.standalone_question = text
         answer.timings_ms = {
             "retrieve": (t1 - t0) * 1000,
             "answer": (t2 - t1) * 1000,

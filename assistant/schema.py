@@ -100,12 +100,14 @@ class Answer:
     backend: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
     evidence_score: float = 0.0
+    standalone_question: str = ""  # the question as answered, after follow-up rewriting
     passages: list[Passage] = field(default_factory=list, repr=False)  # what retrieval returned
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON contract shared by the CLI, the API and the web page."""
         return {
             "question": self.question,
+            "standalone_question": self.standalone_question or self.question,
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [asdict(c) for c in self.citations],

@@ -85,7 +85,15 @@ def test_json_contract(corpus_bot):
     data = corpus_bot.ask(
         "Which ministries released the AI Business Operator Guidelines?"
     ).to_json()
-    assert set(data) == {"question", "answer", "abstained", "citations", "backend", "timings_ms"}
+    assert set(data) == {
+        "question",
+        "standalone_question",
+        "answer",
+        "abstained",
+        "citations",
+        "backend",
+        "timings_ms",
+    }
     assert data["backend"] == "extractive" and data["abstained"] is False
     assert set(data["timings_ms"]) >= {"retrieve", "answer", "total"}
     citation = data["citations"][0]
