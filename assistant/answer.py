@@ -49,7 +49,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._fallback: dict[str, np.ndarray] = {}
 
-    def _vectors(self, passages: list[Passage]) -> dict[str, np.ndarray]:
+    def unit_vectors(self, passages: list[Passage]) -> dict[str, np.ndarray]:
         """Unit vectors per chunk id: stored at ingest; computed (and cached) if missing."""
         stored = self.index.unit_vectors([p.chunk.chunk_id for p in passages])
         for passage in passages:
@@ -86,7 +86,7 @@ class ExtractiveAnswerer:
 
     def evidence(self, question: str, retrieval: Retrieval) -> list[Evidence]:
         """Every candidate unit of the retrieved passages, best evidence first."""
-        vectors = self._vectors(retrieval.passages)
+        vectors = self.unit_vectors(retrieval.passages)
         candidates: list[tuple[Passage, Unit]] = []
         similarities: list[np.ndarray] = []
         for passage in retrieval.passages:

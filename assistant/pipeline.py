@@ -20,9 +20,11 @@ from typing import Any
 from .answer import ABSTENTION, ExtractiveAnswerer
 from .corpus import SUPPORTED_SUFFIXES, read_document, read_paths, slugify
 from .embeddings import Embedder
-from .errors import InputError
+from .errors import AssistantError, InputError
 from .followup import standalone
+from .generate import GenerativeAnswerer, chat_model
 from .ground import invalid_citations
+from .guard import Guard
 from .index import Index, IngestReport, Progress
 from .retrieve import Retriever
 from .schema import Answer
@@ -63,6 +65,19 @@ class Assistant:
             mode=settings.retrieval,
         )
         self.answerer = ExtractiveAnswerer(self.index, settings)
+        self._generative: dict[str, GenerativeAnswerer] = {}
+
+    def generative(self, backend: str) -> GenerativeAnswerer:
+        """The answerer for a chat-model backend (made on first use, then kept)."""
+        if backend not in self._generative:
+            settings = self.settings.with_overrides(backend=backend)
+            guard = Guard(
+                lambda texts: self.index.embedder.encode(texts, query=True),
+                self.answerer.unit_vectors,
+                min_support=settings.guard_min_support,
+            )
+            self._generative[backend] = GenerativeAnswerer(backend, chat_model(settings), guard)
+        return self._generative[backend]
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
@@ -147,25 +162,41 @@ class Assistant:
             )
         return text
 
-    def ask(self, question: str, *, k: int | None = None, history: Sequence[str] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        history: Sequence[str] = (),
+        backend: str | None = None,
+    ) -> Answer:
         """Answer one question with citations to verbatim passages, or abstain.
 
         `history` holds the earlier questions of a conversation (oldest first); a follow-up
-        such as "When was it established?" is rewritten into a standalone question first."""
+        such as "When was it established?" is rewritten into a standalone question first.
+        `backend` overrides the configured one for this question; when a chat-model backend
+        fails, the embedded default answers and `answer.notice` says why."""
         text = standalone(self.check_question(question), history)
+        backend = backend or self.settings.backend
         t0 = time.perf_counter()
         retrieval = self.retriever.retrieve(text, k or self.settings.k)
         t1 = time.perf_counter()
-        answer = self.answerer.answer(text, retrieval)
+        notice = None
+        if backend == "extractive":
+            answer = self.answerer.answer(text, retrieval)
+        else:
+            try:
+                answer = self.generative(backend).answer(text, retrieval)
+            except AssistantError as error:
+                log.warning("%s; answering with the embedded default", error)
+                notice = f"{error}; answered by the embedded default instead"
+                answer = self.answerer.answer(text, retrieval)
         t2 = time.perf_counter()
-        bad = invalid_citations(answer, self.index.document_text)
-        if bad:
-            # Never show a citation that does not hold; withholding is the safe failure.
-            log.warning("withheld an answer with %d invalid citations", len(bad))
-            answer = Answer(text, ABSTENTION, True, backend=answer.backend)
+        answer = self._checked(text, answer)
         t3 = time.perf_counter()
         answer.question = question
         answer.standalone_question = text
+        answer.notice = notice
         answer.timings_ms = {
             "retrieve": (t1 - t0) * 1000,
             "answer": (t2 - t1) * 1000,
@@ -174,3 +205,11 @@ class Assistant:
         }
         answer.passages = retrieval.passages
         return answer
+
+    def _checked(self, question: str, answer: Answer) -> Answer:
+        bad = invalid_citations(answer, self.index.document_text)
+        if not bad:
+            return answer
+        # Never show a citation that does not hold; withholding is the safe failure.
+        log.warning("withheld an answer with %d invalid citations", len(bad))
+        return Answer(question, ABSTENTION, True, backend=answer.backend, guard=answer.guard)

@@ -101,6 +101,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     evidence_score: float = 0.0
     standalone_question: str = ""  # the question as answered, after follow-up rewriting
+    guard: dict[str, Any] | None = None  # generated answers: the draft and what was removed
+    notice: str | None = None  # e.g. the configured backend failed and the default answered
     passages: list[Passage] = field(default_factory=list, repr=False)  # what retrieval returned
 
     def to_json(self) -> dict[str, Any]:
@@ -112,5 +114,7 @@ class Answer:
             "abstained": self.abstained,
             "citations": [asdict(c) for c in self.citations],
             "backend": self.backend,
+            "guard": self.guard,
+            "notice": self.notice,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }

@@ -108,6 +108,22 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10)
 
+    backend: Literal["extractive", "llamacpp", "openai", "ollama"] = Field(
+        "extractive", description="who writes answers: quotes only, or a chat model + guard"
+    )
+    llm_model_path: str | None = Field(None, description="GGUF file for the llamacpp backend")
+    llm_base_url: str | None = Field(None, description="server URL for openai / ollama")
+    llm_api_key: str | None = Field(None, description="API key for the openai backend")
+    llm_model: str | None = Field(None, description="model name for openai / ollama")
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(300, ge=16, le=4096)
+    llm_context: int = Field(4096, ge=512)
+    llm_threads: int = Field(2, ge=1)
+    llm_timeout: float = Field(120.0, gt=0)
+    guard_min_support: float = Field(
+        0.6, ge=0.0, le=1.0, description="support a generated sentence needs from its source"
+    )
+
     @field_validator("data_dir", "corpus_dir", "eval_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

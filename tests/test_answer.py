@@ -92,6 +92,8 @@ def test_json_contract(corpus_bot):
         "abstained",
         "citations",
         "backend",
+        "guard",
+        "notice",
         "timings_ms",
     }
     assert data["backend"] == "extractive" and data["abstained"] is False

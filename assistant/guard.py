@@ -1,0 +1,207 @@
+"""The grounding guard: hold a generated answer to the passages it cites.
+
+A draft from a language model is split into sentences (English and Japanese). For each sentence
+and each `[n]` it carries, the guard looks for the unit of passage `n` (a sentence, or a list with
+its lead-in) that best supports the sentence:
+
+    support = (1 - w) * dense + w * lexical        w = 0.5 * share of the sentence's words that
+                                                   are in a script the passage is written in
+    dense   = cosine similarity of the sentence and the unit (the configured embedder)
+    lexical = share of the sentence's content words (stemmed) found in the unit
+
+and requires every number in the sentence (years, days, counts) to appear in the unit. A marker
+whose passage does not reach `min_support` is removed; if another retrieved passage does support
+the sentence, the citation is moved there (models mis-number sources); a sentence left without
+support is dropped. Markers are renumbered in order of appearance, each citation quoting the
+supporting unit verbatim, and when nothing supported is left the answer abstains. Everything
+removed is reported with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .chunking import evidence_units
+from .schema import Citation, Passage, Unit
+from .text import script, sentences, tokens
+
+_MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
+_NUMBER = re.compile(r"\d+")
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?。、！？])")
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = {m: str(i) for i, m in enumerate(_MONTH_NAMES.split(), start=1)}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Something the guard took out of a draft, and why."""
+
+    sentence: str
+    marker: int | None
+    reason: str
+
+
+@dataclass
+class Guarded:
+    answer: str
+    citations: list[Citation]
+    removed: list[Removal] = field(default_factory=list)
+
+    @property
+    def abstained(self) -> bool:
+        return not self.citations
+
+
+def _numbers(text: str) -> set[str]:
+    found = {n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
+    found |= {num for word, num in _MONTHS.items() if word in text.casefold()}
+    return found
+
+
+def _marker_numbers(text: str) -> list[int]:
+    return [int(n) for m in _MARKERS.finditer(text) for n in re.split(r"[,，、]", m.group(1))]
+
+
+def split_claims(draft: str) -> list[tuple[str, list[int]]]:
+    """The draft's sentences with their markers taken out: [(sentence, [markers])]."""
+    claims = []
+    for start, end in sentences(draft):
+        piece = draft[start:end]
+        leading = re.match(rf"(?:{_MARKERS.pattern})+", piece)
+        if leading and claims:  # "…作った。[2] Next…": [2] closes the sentence before
+            claims[-1][1].extend(_marker_numbers(leading.group(0)))
+            piece = piece[leading.end() :]
+        markers = [
+            int(n) for m in _MARKERS.finditer(piece) for n in re.split(r"[,，、]", m.group(1))
+        ]
+        text = _SPACE_BEFORE_STOP.sub(r"\1", _MARKERS.sub("", piece)).strip()
+        if text and any(ch.isalnum() for ch in text):
+            claims.append((text, markers))
+        elif markers and claims:  # a marker stranded after the full stop belongs to the sentence
+            claims[-1][1].extend(markers)
+    return claims
+
+
+class Guard:
+    """Checks sentences against passages.
+
+    `embed_claims` embeds sentences as queries; `unit_vectors` gives each passage's unit vectors
+    (rows in `evidence_units` order), stored at ingest, so checking costs one embedding call."""
+
+    def __init__(
+        self,
+        embed_claims: Callable[[list[str]], np.ndarray],
+        unit_vectors: Callable[[list[Passage]], dict[str, np.ndarray]],
+        *,
+        min_support: float,
+    ) -> None:
+        self.embed_claims = embed_claims
+        self.unit_vectors = unit_vectors
+        self.min_support = min_support
+
+    def support(
+        self, claim: str, vector: np.ndarray, units: list[Unit], unit_vectors: np.ndarray
+    ) -> tuple[float, int]:
+        """Best support for `claim` among `units`: (score, index of the unit)."""
+        if not units:
+            return 0.0, -1
+        dense = unit_vectors @ vector
+        words = set(tokens(claim))
+        unit_scripts = {script(t) for u in units for t in tokens(u.text)}
+        usable = {t for t in words if script(t) in unit_scripts}
+        weight = 0.5 * (len(usable) / len(words) if words else 0.0)
+        numbers = _numbers(claim)
+        best, best_i = 0.0, -1
+        for i, unit in enumerate(units):
+            if numbers - _numbers(unit.text):
+                continue  # a figure the passage does not state
+            present = set(tokens(unit.text))
+            lexical = len(usable & present) / len(usable) if usable else 0.0
+            score = (1 - weight) * float(dense[i]) + weight * lexical
+            if score > best:
+                best, best_i = score, i
+        return best, best_i
+
+    def check(self, draft: str, passages: list[Passage]) -> Guarded:
+        removed: list[Removal] = []
+        claims = split_claims(draft)
+        if not claims:
+            return Guarded("", [], [Removal(draft, None, "nothing to check")] if draft else [])
+        units = [evidence_units(p.chunk) for p in passages]
+        stored = self.unit_vectors(passages)
+        vectors = [stored[p.chunk.chunk_id] for p in passages]
+        claim_vectors = self.embed_claims([c for c, _ in claims])
+
+        def support(claim: str, vector: np.ndarray, p: int) -> tuple[float, int]:
+            return self.support(claim, vector, units[p], vectors[p])
+
+        kept: list[tuple[str, list[tuple[int, Unit]]]] = []  # sentence, [(passage index, unit)]
+        for (claim, markers), vector in zip(claims, claim_vectors, strict=True):
+            backing: list[tuple[int, Unit]] = []
+            for marker in dict.fromkeys(markers):
+                if not 1 <= marker <= len(passages):
+                    removed.append(Removal(claim, marker, "marker points at no source"))
+                    continue
+                score, i = support(claim, vector, marker - 1)
+                if score >= self.min_support:
+                    backing.append((marker - 1, units[marker - 1][i]))
+                else:
+                    removed.append(
+                        Removal(claim, marker, f"source does not support it ({score:.2f})")
+                    )
+            if not backing:
+                scored = [
+                    (support(claim, vector, p), p)
+                    for p in range(len(passages))
+                    if p + 1 not in markers
+                ]
+                (score, i), p = max(scored, default=((0.0, -1), -1))
+                if score >= self.min_support:
+                    backing.append((p, units[p][i]))
+                    if markers:
+                        moved = f"citation moved: source [{p + 1}] supports it"
+                        removed.append(Removal(claim, None, moved))
+            if backing:
+                kept.append((claim, backing))
+            else:
+                reason = "no citation" if not markers else "no source supports it"
+                removed.append(Removal(claim, None, f"sentence dropped: {reason}"))
+        return self._number(kept, passages, removed)
+
+    @staticmethod
+    def _number(
+        kept: list[tuple[str, list[tuple[int, Unit]]]],
+        passages: list[Passage],
+        removed: list[Removal],
+    ) -> Guarded:
+        citations: list[Citation] = []
+        by_unit: dict[tuple[str, int], int] = {}
+        parts = []
+        for claim, backing in kept:
+            markers = []
+            for p, unit in backing:
+                chunk = passages[p].chunk
+                key = (chunk.chunk_id, unit.start)
+                if key not in by_unit:
+                    by_unit[key] = len(citations) + 1
+                    citations.append(
+                        Citation(
+                            marker=by_unit[key],
+                            doc_id=chunk.doc_id,
+                            title=passages[p].title,
+                            section=chunk.section,
+                            chunk_id=chunk.chunk_id,
+                            quote=unit.text,
+                            start=unit.start,
+                            end=unit.end,
+                        )
+                    )
+                markers.append(by_unit[key])
+            parts.append(claim + " " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))
+        return Guarded(" ".join(parts), citations, removed)
