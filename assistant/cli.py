@@ -134,18 +134,24 @@ def ask(
         bool, typer.Option("--json", help="Print one JSON object per question, one per line.")
     ] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Passages to use.")] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="extractive (default), llamacpp, openai or ollama (env ASSISTANT_BACKEND)."
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Answer questions from the corpus, citing the verbatim passages."""
     try:
-        bot = _assistant(_settings(data_dir=data_dir, k=k))
+        bot = _assistant(_settings(data_dir=data_dir, k=k, backend=backend))
         if questions:
             # Check every question before answering any, so a bad one changes no output.
             for question in questions:
                 bot.check_question(question)
             bot.warm_up()
             for question in questions:
-                _print_answer(bot.ask(question), as_json)
+                _print_answer(_answer(bot, question, [], as_json), as_json)
             return
         bot.warm_up()
         asked: list[str] = []
@@ -162,7 +168,7 @@ def ask(
                     break
                 continue
             # In a conversation, a follow-up ("When was it set up?") leans on earlier questions.
-            _print_answer(bot.ask(line, history=asked), as_json)
+            _print_answer(_answer(bot, line, asked, as_json), as_json)
             asked.append(line)
             if interactive:
                 typer.echo("")
@@ -271,6 +277,24 @@ def serve(
         serve_web(bot, host=host, port=port, password=password, user=user)
     except AssistantError as error:
         _fail(error)
+
+
+def _answer(bot, question: str, history: list[str], quiet: bool) -> Answer:  # noqa: ANN001
+    """Ask; a chat model's unchecked draft streams to stderr while it is written."""
+    drafting = False
+    for item in bot.ask_stream(question, history=history):
+        if isinstance(item, Answer):
+            if drafting:
+                typer.echo("\n", err=True)
+            if item.notice:
+                typer.echo(f"note: {item.notice}", err=True)
+            return item
+        if not quiet:
+            if not drafting:
+                typer.echo("draft (being checked): ", err=True, nl=False)
+                drafting = True
+            typer.echo(item, err=True, nl=False)
+    raise AssistantError("no answer was produced")
 
 
 def _print_answer(answer: Answer, as_json: bool) -> None:

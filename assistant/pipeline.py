@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,19 +176,39 @@ class Assistant:
         such as "When was it established?" is rewritten into a standalone question first.
         `backend` overrides the configured one for this question; when a chat-model backend
         fails, the embedded default answers and `answer.notice` says why."""
+        for item in self.ask_stream(question, k=k, history=history, backend=backend):
+            if isinstance(item, Answer):
+                return item
+        raise AssertionError("ask_stream ended without an answer")
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        history: Sequence[str] = (),
+        backend: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like `ask`, but first yields a chat model's draft as it is written (strings, not yet
+        checked), then the checked `Answer`. The extractive default yields only the answer."""
         text = standalone(self.check_question(question), history)
         backend = backend or self.settings.backend
         t0 = time.perf_counter()
         retrieval = self.retriever.retrieve(text, k or self.settings.k)
         t1 = time.perf_counter()
         notice = None
-        if backend == "extractive":
+        if backend == "extractive" or not retrieval.passages:
             answer = self.answerer.answer(text, retrieval)
         else:
             try:
-                answer = self.generative(backend).answer(text, retrieval)
+                generative = self.generative(backend)
+                pieces = []
+                for piece in generative.stream_draft(text, retrieval.passages):
+                    pieces.append(piece)
+                    yield piece
+                answer = generative.finish(text, "".join(pieces), retrieval.passages)
             except AssistantError as error:
-                log.warning("%s; answering with the embedded default", error)
+                log.info("%s; answering with the embedded default", error)
                 notice = f"{error}; answered by the embedded default instead"
                 answer = self.answerer.answer(text, retrieval)
         t2 = time.perf_counter()
@@ -204,7 +224,7 @@ class Assistant:
             "total": (t3 - t0) * 1000,
         }
         answer.passages = retrieval.passages
-        return answer
+        yield answer
 
     def _checked(self, question: str, answer: Answer) -> Answer:
         bad = invalid_citations(answer, self.index.document_text)

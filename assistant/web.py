@@ -24,7 +24,7 @@ from .errors import AssistantError  # noqa: E402
 from .pipeline import Assistant  # noqa: E402
 from .schema import Answer  # noqa: E402
 
-BACKENDS = ("extractive",)
+BACKENDS = ("extractive", "llamacpp", "openai", "ollama")
 EXAMPLES = (
     "When was the AI Safety Institute established?",
     "What are the five strategic objectives of AI Strategy 2022?",
@@ -47,6 +47,8 @@ CSS = """
   border-radius:4px}
 #sources .empty {border-left:4px solid #d9822b;padding:.4rem .7rem}
 a.cite {text-decoration:none;font-weight:600}
+.draft {color:var(--body-text-color-subdued);font-style:italic}
+.notice {font-size:.85em;color:var(--body-text-color-subdued);margin-bottom:.3rem}
 """
 
 # Clicking a marker opens and highlights its source in the panel (event delegation survives
@@ -147,23 +149,30 @@ def build(bot: Assistant) -> gr.Blocks:
         if backend not in BACKENDS:
             raise gr.Error(f"unknown answer backend '{backend}'")
         try:
-            answer = bot.ask(question, k=int(k), history=asked)
+            stream = bot.ask_stream(question, k=int(k), history=asked, backend=backend)
+            chat = [*chat, {"role": "user", "content": question}]
+            asked = [*asked, question]
+            draft = ""
+            for item in stream:
+                if isinstance(item, str):
+                    # A chat model's draft, shown greyed until the guard has checked it.
+                    draft += item
+                    content = f'<div class="draft">checking… {html.escape(draft)}</div>'
+                    yield [*chat, {"role": "assistant", "content": content}], gr.skip(), asked, ""
+                    continue
+                answer = item
         except AssistantError as error:
             raise gr.Error(str(error)) from None
-        chat = [*chat, {"role": "user", "content": question}]
-        asked = [*asked, question]
-        if answer.abstained:
-            chat.append({"role": "assistant", "content": render_answer(answer)})
-            yield chat, render_sources(bot, answer), asked, ""
-            return
+        notice = f'<div class="notice">{html.escape(answer.notice)}</div>' if answer.notice else ""
         chat.append({"role": "assistant", "content": ""})
-        # Stream the answer in, a few words at a time.
-        ends = [m.end() for m in re.finditer(r"\S+\s*", answer.answer)]
-        for i in range(0, len(ends), 6):
-            chat[-1] = {"role": "assistant", "content": render_answer(answer, ends[i])}
-            yield chat, gr.skip(), asked, ""
-            time.sleep(0.02)
-        chat[-1] = {"role": "assistant", "content": render_answer(answer)}
+        if not answer.abstained and not draft:
+            # Stream the extractive answer in, a few words at a time.
+            ends = [m.end() for m in re.finditer(r"\S+\s*", answer.answer)]
+            for i in range(0, len(ends), 6):
+                chat[-1] = {"role": "assistant", "content": render_answer(answer, ends[i])}
+                yield chat, gr.skip(), asked, ""
+                time.sleep(0.02)
+        chat[-1] = {"role": "assistant", "content": notice + render_answer(answer)}
         yield chat, render_sources(bot, answer), asked, ""
 
     def add_document(file: Any, progress: gr.Progress = gr.Progress()) -> tuple[str, Any]:  # noqa: B008
@@ -187,10 +196,14 @@ def build(bot: Assistant) -> gr.Blocks:
             document_rows(bot),
         )
 
-    def api_ask(question: str, k: int = 0, history: list[str] | None = None) -> dict[str, Any]:
+    def api_ask(
+        question: str, k: int = 0, history: list[str] | None = None, backend: str = ""
+    ) -> dict[str, Any]:
         """Answer a question; returns the same JSON object as `assistant ask --json`."""
         try:
-            return bot.ask(question, k=k or None, history=history or []).to_json()
+            return bot.ask(
+                question, k=k or None, history=history or [], backend=backend or None
+            ).to_json()
         except AssistantError as error:
             raise gr.Error(str(error)) from None
 
@@ -235,7 +248,10 @@ def build(bot: Assistant) -> gr.Blocks:
                                 1, 20, value=bot.settings.k, step=1, label="Passages to read (k)"
                             )
                             backend = gr.Dropdown(
-                                list(BACKENDS), value=BACKENDS[0], label="Answer backend"
+                                list(BACKENDS),
+                                value=bot.settings.backend,
+                                label="Answer backend (a chat model that is unavailable falls "
+                                "back to extractive)",
                             )
                         clear = gr.Button("New conversation", size="sm")
                     with gr.Column(scale=2):
