@@ -1,20 +1,25 @@
 """The grounding guard: hold a generated answer to the passages it cites.
 
-A draft from a language model is split into sentences (English and Japanese). For each sentence
-and each `[n]` it carries, the guard looks for the unit of passage `n` (a sentence, or a list with
-its lead-in) that best supports the sentence:
+A draft from a language model is split into sentences (English and Japanese). Questions are not
+claims and are dropped. For each sentence and each `[n]` it carries, the guard looks for the
+unit of passage `n` (a sentence, or a list with its lead-in) that supports the sentence:
 
-    support = (1 - w) * dense + w * lexical        w = 0.5 * share of the sentence's words that
-                                                   are in a script the passage is written in
-    dense   = cosine similarity of the sentence and the unit (the configured embedder)
-    lexical = share of the sentence's content words (stemmed) found in the unit
+- every number in the sentence (years, days, counts; month names count as numbers) must appear
+  in the unit;
+- a sentence written mostly in the passage's script must have at least `min_overlap` of its
+  content words (stemmed, stop words dropped) in the unit: strict on purpose, since a small model
+  that swaps a subject ("The Japanese government chairs the AI PT") keeps most of the words but
+  not all;
+- a sentence in another script (a Japanese answer from English sources) must reach
+  `min_similarity` cosine similarity with the unit, and any Latin-script names or acronyms in it
+  must appear in the unit. This check is weaker: embeddings tell topic, not truth.
 
-and requires every number in the sentence (years, days, counts) to appear in the unit. A marker
-whose passage does not reach `min_support` is removed; if another retrieved passage does support
-the sentence, the citation is moved there (models mis-number sources); a sentence left without
-support is dropped. Markers are renumbered in order of appearance, each citation quoting the
-supporting unit verbatim, and when nothing supported is left the answer abstains. Everything
-removed is reported with its reason.
+The score reported is the measured value over its threshold (1.0 or more passes). A marker
+whose passage does not support the sentence is removed; if another retrieved passage does, the
+citation moves there (models mis-number sources); a sentence left without support, or that
+carried no marker, is dropped. Markers are renumbered in order of appearance, each citation
+quoting its supporting unit verbatim, and when nothing supported is left the answer abstains.
+Everything removed is reported with its reason.
 """
 
 from __future__ import annotations
@@ -64,6 +69,10 @@ def _numbers(text: str) -> set[str]:
     return found
 
 
+def _is_question(claim: str) -> bool:
+    return claim.rstrip().endswith(("?", "？"))
+
+
 def _marker_numbers(text: str) -> list[int]:
     return [int(n) for m in _MARKERS.finditer(text) for n in re.split(r"[,，、]", m.group(1))]
 
@@ -99,31 +108,38 @@ class Guard:
         embed_claims: Callable[[list[str]], np.ndarray],
         unit_vectors: Callable[[list[Passage]], dict[str, np.ndarray]],
         *,
-        min_support: float,
+        min_overlap: float,
+        min_similarity: float,
     ) -> None:
         self.embed_claims = embed_claims
         self.unit_vectors = unit_vectors
-        self.min_support = min_support
+        self.min_overlap = min_overlap
+        self.min_similarity = min_similarity
 
     def support(
         self, claim: str, vector: np.ndarray, units: list[Unit], unit_vectors: np.ndarray
     ) -> tuple[float, int]:
-        """Best support for `claim` among `units`: (score, index of the unit)."""
+        """Best support for `claim` among `units` as (score, unit index); a score of 1.0 or
+        more means supported (see the module docstring)."""
         if not units:
             return 0.0, -1
         dense = unit_vectors @ vector
         words = set(tokens(claim))
         unit_scripts = {script(t) for u in units for t in tokens(u.text)}
         usable = {t for t in words if script(t) in unit_scripts}
-        weight = 0.5 * (len(usable) / len(words) if words else 0.0)
+        same_script = bool(words) and len(usable) * 2 >= len(words)
         numbers = _numbers(claim)
         best, best_i = 0.0, -1
         for i, unit in enumerate(units):
             if numbers - _numbers(unit.text):
                 continue  # a figure the passage does not state
             present = set(tokens(unit.text))
-            lexical = len(usable & present) / len(usable) if usable else 0.0
-            score = (1 - weight) * float(dense[i]) + weight * lexical
+            if same_script:
+                score = len(usable & present) / len(usable) / self.min_overlap
+            elif any(not t.isdigit() for t in usable - present):
+                continue  # a name or acronym written in the passage's script that it lacks
+            else:
+                score = float(dense[i]) / self.min_similarity
             if score > best:
                 best, best_i = score, i
         return best, best_i
@@ -144,29 +160,33 @@ class Guard:
         kept: list[tuple[str, list[tuple[int, Unit]]]] = []  # sentence, [(passage index, unit)]
         for (claim, markers), vector in zip(claims, claim_vectors, strict=True):
             backing: list[tuple[int, Unit]] = []
+            if _is_question(claim):
+                removed.append(Removal(claim, None, "sentence dropped: a question, not a claim"))
+                continue
             for marker in dict.fromkeys(markers):
                 if not 1 <= marker <= len(passages):
                     removed.append(Removal(claim, marker, "marker points at no source"))
                     continue
                 score, i = support(claim, vector, marker - 1)
-                if score >= self.min_support:
+                if score >= 1.0:
                     backing.append((marker - 1, units[marker - 1][i]))
                 else:
                     removed.append(
-                        Removal(claim, marker, f"source does not support it ({score:.2f})")
+                        Removal(claim, marker, f"source does not support it ({score:.2f} < 1)")
                     )
-            if not backing:
+            if not backing and markers and not _is_question(claim):
+                # Models mis-number sources: a cited sentence that another retrieved passage
+                # supports is re-cited there. An uncited sentence is not rescued.
                 scored = [
                     (support(claim, vector, p), p)
                     for p in range(len(passages))
                     if p + 1 not in markers
                 ]
                 (score, i), p = max(scored, default=((0.0, -1), -1))
-                if score >= self.min_support:
+                if score >= 1.0:
                     backing.append((p, units[p][i]))
-                    if markers:
-                        moved = f"citation moved: source [{p + 1}] supports it"
-                        removed.append(Removal(claim, None, moved))
+                    moved = f"citation moved: source [{p + 1}] supports it"
+                    removed.append(Removal(claim, None, moved))
             if backing:
                 kept.append((claim, backing))
             else:

@@ -74,7 +74,8 @@ class Assistant:
             guard = Guard(
                 lambda texts: self.index.embedder.encode(texts, query=True),
                 self.answerer.unit_vectors,
-                min_support=settings.guard_min_support,
+                min_overlap=settings.guard_min_overlap,
+                min_similarity=settings.guard_min_similarity,
             )
             self._generative[backend] = GenerativeAnswerer(backend, chat_model(settings), guard)
         return self._generative[backend]

@@ -120,8 +120,11 @@ class Settings(BaseSettings):
     llm_context: int = Field(4096, ge=512)
     llm_threads: int = Field(2, ge=1)
     llm_timeout: float = Field(120.0, gt=0)
-    guard_min_support: float = Field(
-        0.6, ge=0.0, le=1.0, description="support a generated sentence needs from its source"
+    guard_min_overlap: float = Field(
+        0.85, ge=0.0, le=1.0, description="share of a generated sentence's words its source holds"
+    )
+    guard_min_similarity: float = Field(
+        0.86, ge=0.0, le=1.0, description="similarity a cross-language sentence needs"
     )
 
     @field_validator("data_dir", "corpus_dir", "eval_dir")

