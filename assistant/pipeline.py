@@ -27,7 +27,7 @@ from .ground import invalid_citations
 from .guard import Guard
 from .index import Index, IngestReport, Progress
 from .retrieve import Retriever
-from .schema import Answer
+from .schema import Answer, Chunk
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class Assistant:
                 f"{safe}: {source.stat().st_size} bytes is over the "
                 f"{self.settings.max_upload_bytes}-byte upload limit"
             )
-        document = read_document(source, max_bytes=self.settings.max_upload_bytes)
+        read_document(source, max_bytes=self.settings.max_upload_bytes)  # refuses bad files
         target = self.settings.data_dir / "uploads" / safe
         existing = self.index.documents.get(slugify(target.stem))
         if existing is not None and Path(existing["path"]) != target.resolve():
@@ -130,7 +130,6 @@ class Assistant:
                 f"{safe}: a document with the id '{slugify(target.stem)}' is already in the "
                 "index; rename the file to add it as a new document"
             )
-        del document  # checked; the copy is what gets ingested
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.part")
         shutil.copyfile(source, tmp)
@@ -146,6 +145,10 @@ class Assistant:
         if unknown:
             raise InputError(f"no such document in the index: {', '.join(unknown)}")
         return self.index.sync([], remove=ids)
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The indexed chunk with this id (for showing a citation in its passage)."""
+        return self.index.keyword.by_id.get(chunk_id)
 
     def documents(self) -> dict[str, dict[str, Any]]:
         """The ingested documents' metadata, by document id."""

@@ -106,7 +106,7 @@ def render_sources(bot: Assistant, answer: Answer | None) -> str:
     parts = [f"<div class=meta>Question answered: {html.escape(answer.standalone_question)}</div>"]
     for c in answer.citations:
         record = documents.get(c.doc_id, {})
-        chunk = bot.index.keyword.by_id.get(c.chunk_id)
+        chunk = bot.chunk(c.chunk_id)
         if chunk is not None and chunk.start <= c.start and c.end <= chunk.end:
             a, b = c.start - chunk.start, c.end - chunk.start
             passage = (
