@@ -135,6 +135,8 @@ class QuestionResult:
     sentences_total: int
     latency_ms: float
     evidence_score: float = 0.0
+    draft_sentences: int = 0  # generated answers: sentences the model wrote before the guard
+    draft_supported: int = 0  # ... of which the passage they cite supports
     gold: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -182,6 +184,7 @@ def score(q: EvalQuestion, answer: Answer, text_of: Callable[[str], str]) -> Que
         supporting.update(backed)
         cited += bool(backed)
     facts = 0 if answer.abstained else sum(fact_found(f, answer.answer) for f in q.key_facts)
+    draft_total, draft_ok = _draft_faithfulness(answer)
     return QuestionResult(
         id=q.id,
         split=q.split,
@@ -206,8 +209,33 @@ def score(q: EvalQuestion, answer: Answer, text_of: Callable[[str], str]) -> Que
         sentences_total=len(sentences),
         latency_ms=answer.timings_ms.get("total", 0.0),
         evidence_score=answer.evidence_score,
+        draft_sentences=draft_total,
+        draft_supported=draft_ok,
         gold=[asdict(g) for g in q.gold],
     )
+
+
+def _draft_faithfulness(answer: Answer) -> tuple[int, int]:
+    """For a generated answer, score the model's draft as the guard received it: a sentence is
+    faithful when one of the passages it cites supports it (`supports`, on the passage's units).
+    Returns (sentences, faithful sentences); (0, 0) for the extractive answerer."""
+    if not answer.guard or not answer.guard.get("draft"):
+        return 0, 0
+    from .chunking import evidence_units
+    from .guard import split_claims
+
+    claims = split_claims(answer.guard["draft"])
+    passages = answer.passages
+    ok = 0
+    for claim, markers in claims:
+        units = [
+            u.text
+            for m in markers
+            if 1 <= m <= len(passages)
+            for u in evidence_units(passages[m - 1].chunk)
+        ]
+        ok += any(supports(u, claim) for u in units)
+    return len(claims), ok
 
 
 def _mean(values: list[float]) -> float | None:
@@ -241,6 +269,14 @@ def metrics(results: list[QuestionResult]) -> dict[str, Any]:
         if cit_total
         else None,
         "citation_recall": round(sum(r.sentences_cited for r in results) / sent_total, 4)
+        if sent_total
+        else None,
+        "faithfulness_before_guard": round(
+            sum(r.draft_supported for r in results) / sum(r.draft_sentences for r in results), 4
+        )
+        if any(r.draft_sentences for r in results)
+        else None,
+        "faithfulness": round(sum(r.sentences_cited for r in results) / sent_total, 4)
         if sent_total
         else None,
         "key_fact_accuracy": _mean([float(r.correct) for r in answerable]),

@@ -20,6 +20,7 @@ COLUMNS = (
     ("mrr", "MRR"),
     ("citation_precision", "cit. prec."),
     ("citation_recall", "cit. recall"),
+    ("faithfulness_before_guard", "faithful (draft)"),
     ("key_fact_accuracy", "key facts"),
     ("abstention_precision", "abst. prec."),
     ("abstention_recall", "abst. recall"),

@@ -119,3 +119,14 @@ def test_uncited_sentences_and_questions_are_dropped(guard, passages):
 def test_swapped_subject_is_not_supported(guard, passages):
     n = marker_of(passages, "Masaaki Taira")
     assert guard.check(f"The Japanese government chairs the AI PT [{n}].", passages).abstained
+
+
+def test_eval_scores_the_draft_before_the_guard(corpus_bot, guard, passages):
+    from assistant.evaluation import _draft_faithfulness
+    from assistant.schema import Answer
+
+    n = marker_of(passages, "Masaaki Taira")
+    draft = f"The AI PT is chaired by Masaaki Taira [{n}]. The AI PT is a charity in Osaka [{n}]."
+    answer = Answer("q", "", False, guard={"draft": draft, "removed": []}, passages=passages)
+    assert _draft_faithfulness(answer) == (2, 1)
+    assert _draft_faithfulness(Answer("q", "x", False)) == (0, 0)
