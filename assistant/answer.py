@@ -64,16 +64,18 @@ class ExtractiveAnswerer:
             stored[cid] = self._fallback[cid]
         return stored
 
-    def _lexical(self, question_terms: set[str], text: str) -> float:
-        """IDF-weighted share of the question's usable terms found in `text`."""
+    def _term_weights(self, question_terms: set[str]) -> dict[str, float]:
+        """IDF weights of the question terms that could match the corpus at all."""
         keyword = self.index.keyword
-        usable = {t for t in question_terms if script(t) in keyword.scripts}
-        if not usable:
+        return {t: keyword.idf(t) for t in question_terms if script(t) in keyword.scripts}
+
+    @staticmethod
+    def _lexical(weights: dict[str, float], text: str) -> float:
+        """IDF-weighted share of the question's usable terms found in `text`."""
+        if not weights:
             return 0.0
-        weights = {t: keyword.idf(t) for t in usable}
-        total = sum(weights.values()) or 1.0
         present = set(tokens(text))
-        return sum(w for t, w in weights.items() if t in present) / total
+        return sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
 
     def _lexical_share(self, question_terms: set[str]) -> float:
         """How much of the question words could match at all: terms in a script the corpus is
@@ -101,9 +103,10 @@ class ExtractiveAnswerer:
         question_terms = set(tokens(question))
         kind = expects(question)
         share = self._lexical_share(question_terms)
+        weights = self._term_weights(question_terms)
         scored = []
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
-            lexical = self._lexical(question_terms, unit.text)
+            lexical = self._lexical(weights, unit.text)
             fits = supplies(kind, unit.text)
             scored.append(
                 Evidence(

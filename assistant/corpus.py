@@ -157,12 +157,15 @@ def read_paths(paths: Iterable[Path], *, max_bytes: int) -> list[SourceDocument]
     """Read every document under `paths`, all or nothing: any bad file raises `InputError`."""
     documents: list[SourceDocument] = []
     seen: dict[str, str] = {}
+    manifests: dict[Path, dict[str, dict[str, Any]]] = {}  # read each directory's manifest once
     for root in paths:
         files = discover(root)
         if root.is_dir() and not files:
             raise InputError(f"{root}: no supported documents found")
         for file in files:
-            entry = load_manifest(file.parent).get(file.name)
+            if file.parent not in manifests:
+                manifests[file.parent] = load_manifest(file.parent)
+            entry = manifests[file.parent].get(file.name)
             doc = read_document(file, entry=entry, max_bytes=max_bytes)
             if doc.doc_id in seen:
                 if seen[doc.doc_id] == doc.path:

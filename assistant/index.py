@@ -101,6 +101,7 @@ class Index:
         self._keyword: KeywordIndex | None = None
         self._keyword_dir: str | None = None
         self._registry: dict[str, Any] | None = None
+        self._registry_stamp: tuple[int, int, int] | None = None
 
     # ----------------------------------------------------------------- state on disk
     @property
@@ -108,16 +109,23 @@ class Index:
         return self.root / "registry.json"
 
     def registry(self) -> dict[str, Any]:
-        """The committed registry (re-read when the file has been replaced)."""
+        """The committed registry, re-read only when the file has been replaced (an ingest
+        writes a new file and renames it over the old one, so the inode changes)."""
+        try:
+            stat = self.registry_path.stat()
+        except FileNotFoundError:
+            self._registry, self._registry_stamp = None, None
+            return {"version": REGISTRY_VERSION, "documents": {}, "keyword_dir": None}
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if self._registry is not None and stamp == self._registry_stamp:
+            return self._registry
         try:
             data = json.loads(self.registry_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            data = {"version": REGISTRY_VERSION, "documents": {}, "keyword_dir": None}
         except ValueError:
             raise IndexStateError(
                 f"{self.registry_path} is damaged; delete {self.root} and run 'assistant ingest'"
             ) from None
-        self._registry = data
+        self._registry, self._registry_stamp = data, stamp
         return data
 
     @property

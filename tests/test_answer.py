@@ -6,7 +6,7 @@ from assistant.answer import ABSTENTION
 from assistant.errors import InputError
 from assistant.evaluation import load_questions
 
-from .conftest import ROOT
+from .conftest import CITATION_KEYS, ROOT
 
 
 def assert_verbatim(bot, answer):
@@ -99,14 +99,5 @@ def test_json_contract(corpus_bot):
     assert data["backend"] == "extractive" and data["abstained"] is False
     assert set(data["timings_ms"]) >= {"retrieve", "answer", "total"}
     citation = data["citations"][0]
-    assert set(citation) == {
-        "marker",
-        "doc_id",
-        "title",
-        "section",
-        "chunk_id",
-        "quote",
-        "start",
-        "end",
-    }
+    assert set(citation) == CITATION_KEYS
     assert citation["marker"] == 1 and isinstance(citation["start"], int)

@@ -14,7 +14,7 @@ from assistant import Assistant
 from assistant.errors import AssistantError
 from assistant.web import serve
 
-from .conftest import make_settings, write
+from .conftest import CITATION_KEYS, make_settings, write
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_FLAGS = [
@@ -57,16 +57,7 @@ def test_ask_endpoint_returns_the_cli_json(client):
     data = client.predict(question="When was the AI Safety Institute established?", api_name="/ask")
     assert data["abstained"] is False and "February 14, 2024" in data["answer"]
     assert data["citations"][0]["doc_id"] == "gr-japan-ai-governance"
-    assert set(data["citations"][0]) == {
-        "marker",
-        "doc_id",
-        "title",
-        "section",
-        "chunk_id",
-        "quote",
-        "start",
-        "end",
-    }
+    assert set(data["citations"][0]) == CITATION_KEYS
 
 
 def test_follow_up_is_answered_about_the_earlier_subject(client):
