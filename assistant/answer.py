@@ -14,13 +14,18 @@ import numpy as np
 
 from .chunking import evidence_units
 from .expect import expects, supplies
+from .glossary import query_terms
 from .index import Index
 from .retrieve import Retrieval
 from .schema import Answer, Citation, Passage, Unit
 from .settings import Settings
-from .text import script, tokens
+from .text import script, term_weight, tokens
 
 ABSTENTION = "The documents in the corpus do not answer this."
+# What a Japanese question gets instead: the same abstention, and a lead-in saying the answer
+# quotes the source passages as written (they may be in English).
+ABSTENTION_JA = "コーパスの文書には、この質問への答えは書かれていません。"
+QUOTING_JA = "以下は出典の該当箇所を原文のまま引用したものです。"
 _FALLBACK_CACHE_MAX = 10_000  # chunks whose unit vectors were computed at ask time
 
 
@@ -67,20 +72,26 @@ class ExtractiveAnswerer:
     def _term_weights(self, question_terms: set[str]) -> dict[str, float]:
         """IDF weights of the question terms that could match the corpus at all."""
         keyword = self.index.keyword
-        return {t: keyword.idf(t) for t in question_terms if script(t) in keyword.scripts}
+        return {
+            t: keyword.idf(t) * term_weight(t)
+            for t in question_terms
+            if script(t) in keyword.scripts
+        }
 
     @staticmethod
-    def _lexical(weights: dict[str, float], text: str) -> float:
-        """IDF-weighted share of the question's usable terms found in `text`."""
+    def _lexical(weights: dict[str, float], text: str, located: frozenset[str]) -> float:
+        """IDF-weighted share of the question's usable terms found in `text` or in `located`,
+        the terms of where the text sits (a question naming "Article 7" matches its sentences)."""
         if not weights:
             return 0.0
-        present = set(tokens(text))
+        present = set(tokens(text)) | located
         return sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
 
     def _lexical_share(self, question_terms: set[str]) -> float:
         """How much of the question words could match at all: terms in a script the corpus is
         not written in (a Japanese question over English text) cannot, so the lexical part of
-        the score counts for that much less. CJK bigrams are counted as half a word each."""
+        the score counts for that much less. Japanese words count as half a word each (short
+        units: a Japanese phrase splits into more of them than its English counterpart)."""
         keyword = self.index.keyword
         usable = sum(1.0 for t in question_terms if script(t) in keyword.scripts)
         foreign = sum(0.5 for t in question_terms if script(t) not in keyword.scripts)
@@ -100,13 +111,14 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         dense = np.concatenate(similarities)
-        question_terms = set(tokens(question))
+        question_terms = set(query_terms(question))
         kind = expects(question)
         share = self._lexical_share(question_terms)
         weights = self._term_weights(question_terms)
         scored = []
+        located = {p.chunk.chunk_id: frozenset(tokens(p.chunk.locator)) for p in retrieval.passages}
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
-            lexical = self._lexical(weights, unit.text)
+            lexical = self._lexical(weights, unit.text, located[passage.chunk.chunk_id])
             fits = supplies(kind, unit.text)
             scored.append(
                 Evidence(
@@ -163,19 +175,7 @@ def compose(
     parts: list[str] = []
     citations: list[Citation] = []
     for marker, e in enumerate(chosen, start=1):
-        chunk = e.passage.chunk
-        citations.append(
-            Citation(
-                marker=marker,
-                doc_id=chunk.doc_id,
-                title=e.passage.title,
-                section=chunk.section,
-                chunk_id=chunk.chunk_id,
-                quote=e.text,
-                start=e.start,
-                end=e.end,
-            )
-        )
+        citations.append(Citation.of(marker, e.passage, e.start, e.end, e.text))
         parts.append(f"{' '.join(e.text.split())} [{marker}]")
     return Answer(
         question, " ".join(parts), False, citations, backend="extractive", evidence_score=best

@@ -4,6 +4,10 @@ Headings become the `section` of the chunks beneath them and are not part of any
 Paragraphs of one section are packed into chunks of at most `max_chars`; a longer paragraph is
 split at sentence boundaries. Chunks never overlap and never cross a section, and each is an
 exact slice of the source: `document.text[chunk.start:chunk.end] == chunk.text`.
+
+When the format gives the document `regions` (PDF pages, statute paragraphs, one language side
+of a translation unit), chunks never cross a region either and carry its locator, page and link;
+a region's own `section` (an article's caption) replaces the heading found in the text.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .schema import Chunk, SourceDocument, Unit
+from .schema import Chunk, Region, SourceDocument, Unit
 from .text import Span, paragraphs, sentences
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•・]|\(?\d+[.)]|\(?[a-z][.)]\s)")
@@ -63,11 +67,25 @@ def _split_long(text: str, span: Span, max_chars: int) -> list[Span]:
     return pieces
 
 
+def _pieces(document: SourceDocument) -> list[tuple[int, int, Region | None]]:
+    """The body spans to chunk, cut at region boundaries, each with its region (if any)."""
+    if not document.regions:
+        return [(a, b, None) for a, b in document.body]
+    pieces = []
+    for region in document.regions:
+        for a, b in document.body:
+            start, end = max(a, region.start), min(b, region.end)
+            if start < end:
+                pieces.append((start, end, region))
+    return pieces
+
+
 def chunk_document(document: SourceDocument, *, max_chars: int = 900) -> list[Chunk]:
     """Chunk the body of `document` (see module docstring)."""
     text = document.text
     chunks: list[Chunk] = []
     section = ""
+    region: Region | None = None
     pending: list[Span] = []
 
     def flush() -> None:
@@ -84,14 +102,20 @@ def chunk_document(document: SourceDocument, *, max_chars: int = 900) -> list[Ch
                 end=end,
                 section=section,
                 ordinal=len(chunks),
+                locator=region.locator if region else "",
+                page=region.page if region else None,
+                link=region.link if region else "",
+                language=(region.language if region else "") or document.language,
             )
         )
         pending.clear()
 
-    for body_start, body_end in document.body:
+    for body_start, body_end, region in _pieces(document):
+        if region is not None and region.section:
+            section = region.section
         for para in paragraphs(text, body_start, body_end):
             para_text = text[para[0] : para[1]]
-            if is_heading(para_text):
+            if is_heading(para_text) and not (region and region.section):
                 flush()
                 section = heading_text(para_text)
                 continue

@@ -26,6 +26,12 @@ DataDir = Annotated[
 ]
 
 
+BackendOption = Annotated[
+    str | None,
+    typer.Option(help="extractive (default), llamacpp, openai or ollama (env ASSISTANT_BACKEND)."),
+]
+
+
 def _settings(**overrides: object) -> Settings:
     try:
         return Settings().with_overrides(**overrides)
@@ -52,10 +58,19 @@ def render(answer: Answer) -> str:
         lines.append("Sources:")
         for c in answer.citations:
             where = f"{c.title}" + (f" — {c.section}" if c.section else "")
+            where += f" ({c.locator})" if c.locator else ""
             lines.append(f"  [{c.marker}] {where}")
             lines.append(f"      {c.doc_id}, characters {c.start}–{c.end}, chunk {c.chunk_id}")
             quote = " ".join(c.quote.split())
             lines.append(textwrap.indent(textwrap.fill(f"“{quote}”", width=94), "      "))
+            if c.parallel:
+                other = " ".join(c.parallel["text"].split())
+                label = f"      same provision ({c.parallel['language']}): "
+                lines.append(
+                    textwrap.fill(
+                        other, width=100, initial_indent=label, subsequent_indent="      "
+                    )
+                )
     return "\n".join(lines)
 
 
@@ -125,6 +140,21 @@ def documents(
 
 
 @app.command()
+def verify(data_dir: DataDir = None) -> None:
+    """Check that the vector store, keyword index and registry agree (after an ingest)."""
+    try:
+        problems = _assistant(_settings(data_dir=data_dir)).index.verify()
+    except AssistantError as error:
+        _fail(error)
+    for problem in problems:
+        typer.echo(f"problem: {problem}", err=True)
+    if problems:
+        typer.echo("run 'assistant ingest' to repair (it finishes interrupted work)", err=True)
+        raise typer.Exit(1)
+    typer.echo("index consistent")
+
+
+@app.command()
 def ask(
     questions: Annotated[
         list[str] | None,
@@ -134,12 +164,7 @@ def ask(
         bool, typer.Option("--json", help="Print one JSON object per question, one per line.")
     ] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Passages to use.")] = None,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help="extractive (default), llamacpp, openai or ollama (env ASSISTANT_BACKEND)."
-        ),
-    ] = None,
+    backend: BackendOption = None,
     data_dir: DataDir = None,
 ) -> None:
     """Answer questions from the corpus, citing the verbatim passages."""
@@ -187,6 +212,7 @@ def evaluate(
         typer.Option(help="An alternative to compare, e.g. 'dense: retrieval=dense'. Repeatable."),
     ] = None,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50)] = None,
+    backend: BackendOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Report directory (default: <eval_dir>/reports).")
     ] = None,
@@ -202,7 +228,7 @@ def evaluate(
     try:
         if split not in {"dev", "test", "all"}:
             raise AssistantError(f"--split must be dev, test or all, not '{split}'")
-        settings = _settings(data_dir=data_dir, k=k)
+        settings = _settings(data_dir=data_dir, k=k, backend=backend)
         specs = list(config or []) or (list(STANDARD_COMPARISON) if compare else [])
         configurations = [Configuration(DEFAULT_NAME)] + [Configuration.parse(s) for s in specs]
         bars: dict[str, tqdm] = {}

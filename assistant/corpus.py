@@ -2,7 +2,7 @@
 
 Metadata comes from a `manifest.json` beside the files (title, publisher, date, language, and
 declared boilerplate); what the manifest does not say is derived from the file. Formats are
-read by `loaders` (text, Markdown, HTML, PDF). Text outside the
+read by `loaders` (text, Markdown, HTML, PDF, DOCX, statute XML, TMX). Text outside the
 article body (contact blocks, "More Insights" teaser lists and similar trailing sections) is
 excluded from indexing in two ways: declared in the manifest, or detected by its heading.
 """
@@ -133,8 +133,9 @@ def read_document(
         title=str(entry.get("title") or extracted.title or _title_from_text(text, path.stem)),
         publisher=entry.get("publisher"),
         date=entry.get("date") or extracted.date,
-        language=str(entry.get("language") or guess_language(text)),
+        language=str(entry.get("language") or extracted.language or guess_language(text)),
         body=body_spans(text, entry.get("boilerplate", ())),
+        regions=extracted.regions,
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .answer import QUOTING_JA
 from .schema import Answer
 from .text import normalize, tokens
 
@@ -137,6 +138,8 @@ class QuestionResult:
     evidence_score: float = 0.0
     draft_sentences: int = 0  # generated answers: sentences the model wrote before the guard
     draft_supported: int = 0  # ... of which the passage they cite supports
+    draft_markers: int = 0  # generated answers: [n] markers in the draft (in range or not)
+    draft_markers_supporting: int = 0  # ... that point at a passage supporting their sentence
     gold: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -177,14 +180,16 @@ def score(q: EvalQuestion, answer: Answer, text_of: Callable[[str], str]) -> Que
         if c.quote and text_of(c.doc_id)[c.start : c.end] == c.quote
     }
     supporting: set[int] = set()
-    sentences = [] if answer.abstained else answer_sentences(answer.answer)
+    # The Japanese lead-in ("quoted as written") frames the answer; it is not a claim.
+    body = answer.answer.removeprefix(QUOTING_JA)
+    sentences = [] if answer.abstained else answer_sentences(body)
     cited = 0
     for sentence, markers in sentences:
         backed = [m for m in markers if m in valid and supports(by_marker[m].quote, sentence)]
         supporting.update(backed)
         cited += bool(backed)
     facts = 0 if answer.abstained else sum(fact_found(f, answer.answer) for f in q.key_facts)
-    draft_total, draft_ok = _draft_faithfulness(answer)
+    draft = _draft_scores(answer)
     return QuestionResult(
         id=q.id,
         split=q.split,
@@ -209,33 +214,46 @@ def score(q: EvalQuestion, answer: Answer, text_of: Callable[[str], str]) -> Que
         sentences_total=len(sentences),
         latency_ms=answer.timings_ms.get("total", 0.0),
         evidence_score=answer.evidence_score,
-        draft_sentences=draft_total,
-        draft_supported=draft_ok,
+        draft_sentences=draft.sentences,
+        draft_supported=draft.supported,
+        draft_markers=draft.markers,
+        draft_markers_supporting=draft.markers_supporting,
         gold=[asdict(g) for g in q.gold],
     )
 
 
-def _draft_faithfulness(answer: Answer) -> tuple[int, int]:
-    """For a generated answer, score the model's draft as the guard received it: a sentence is
-    faithful when one of the passages it cites supports it (`supports`, on the passage's units).
-    Returns (sentences, faithful sentences); (0, 0) for the extractive answerer."""
+@dataclass(frozen=True)
+class DraftScores:
+    sentences: int = 0
+    supported: int = 0
+    markers: int = 0
+    markers_supporting: int = 0
+
+
+def _draft_scores(answer: Answer) -> DraftScores:
+    """For a generated answer, score the model's draft as the guard received it, with the same
+    scorer as the final answer: a sentence is faithful when a passage it cites supports it
+    (`supports`, on the passage's units); a marker is precise when it points at a retrieved
+    passage that supports its sentence. All zero for the extractive answerer."""
     if not answer.guard or not answer.guard.get("draft"):
-        return 0, 0
+        return DraftScores()
     from .chunking import evidence_units
     from .guard import split_claims
 
-    claims = split_claims(answer.guard["draft"])
     passages = answer.passages
-    ok = 0
-    for claim, markers in claims:
-        units = [
-            u.text
-            for m in markers
-            if 1 <= m <= len(passages)
-            for u in evidence_units(passages[m - 1].chunk)
-        ]
-        ok += any(supports(u, claim) for u in units)
-    return len(claims), ok
+    sentences = supported = markers_total = markers_ok = 0
+    for claim, markers in split_claims(answer.guard["draft"]):
+        sentences += 1
+        backed = 0
+        for m in dict.fromkeys(markers):
+            markers_total += 1
+            if 1 <= m <= len(passages) and any(
+                supports(u.text, claim) for u in evidence_units(passages[m - 1].chunk)
+            ):
+                backed += 1
+        markers_ok += backed
+        supported += bool(backed)
+    return DraftScores(sentences, supported, markers_total, markers_ok)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -270,6 +288,13 @@ def metrics(results: list[QuestionResult]) -> dict[str, Any]:
         else None,
         "citation_recall": round(sum(r.sentences_cited for r in results) / sent_total, 4)
         if sent_total
+        else None,
+        "citation_precision_before_guard": round(
+            sum(r.draft_markers_supporting for r in results)
+            / sum(r.draft_markers for r in results),
+            4,
+        )
+        if any(r.draft_markers for r in results)
         else None,
         "faithfulness_before_guard": round(
             sum(r.draft_supported for r in results) / sum(r.draft_sentences for r in results), 4

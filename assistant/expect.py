@@ -48,7 +48,7 @@ _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = (
 )
 
 _DATE = re.compile(
-    rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\d{{1,4}}\s*[年月日]|令和|平成|昭和|\bfall\b|"
+    rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|[0-9０-９〇一二三四五六七八九十]{{1,4}}\s*[年月日]|令和|平成|昭和|元年|\bfall\b|"
     r"\bspring\b|\bsummer\b|\bwinter\b|\bearly\b|\blate\b|\bnext year\b|\blast year\b",
     re.I,
 )

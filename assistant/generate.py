@@ -13,7 +13,7 @@ writes goes through `guard.Guard` before anyone sees it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +51,45 @@ def messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
     """The chat messages for a question over numbered passages."""
     language = LANGUAGES[guess_language(question)]
     system = SYSTEM_PROMPT.format(abstain=ABSTENTION, language=language)
-    user = f"Sources:\n\n{format_sources(passages)}\n\nQuestion: {question}"
+    # The marker rule is repeated last, where small models still attend to it.
+    user = (
+        f"Sources:\n\n{format_sources(passages)}\n\nQuestion: {question}\n\n"
+        "Write the answer from the sources above and end every sentence with the number of "
+        "its source in square brackets, like [1]."
+    )
     return [("system", system), ("human", user)]
+
+
+ENTAILMENT_SYSTEM = "You check statements against a passage."
+ENTAILMENT_PROMPT = """Passage:
+{passage}
+
+Statement:
+{statement}
+
+Does the passage state everything the statement says? Reply with one word: yes or no."""
+
+
+def entailment_check(chat: Any) -> Callable[[str, str], bool]:
+    """A yes/no check by the chat model: does `passage` state `statement`? Anything but a
+    leading "yes" (or はい) counts as no; a failed call counts as no, so the guard stays strict."""
+
+    def entails(passage: str, statement: str) -> bool:
+        prompt = ENTAILMENT_PROMPT.format(passage=passage, statement=statement)
+        try:
+            reply = chat.invoke(
+                [("system", "You check facts against a passage."), ("human", prompt)]
+            )
+        except Exception:
+            return False
+        return affirmative(reply.content if isinstance(reply.content, str) else "")
+
+    return entails
+
+
+def affirmative(reply: str) -> bool:
+    """Whether a yes/no reply says yes: it starts with "yes" or はい (after quotes, bold)."""
+    return reply.strip().lstrip("*\"'「").casefold().startswith(("yes", "はい"))
 
 
 def chat_model(settings: Settings) -> Any:

@@ -16,10 +16,19 @@ unit of passage `n` (a sentence, or a list with its lead-in) that supports the s
 
 The score reported is the measured value over its threshold (1.0 or more passes). A marker
 whose passage does not support the sentence is removed; if another retrieved passage does, the
-citation moves there (models mis-number sources); a sentence left without support, or that
-carried no marker, is dropped. Markers are renumbered in order of appearance, each citation
-quoting its supporting unit verbatim, and when nothing supported is left the answer abstains.
+citation moves there (models mis-number sources); a sentence the model left without a marker is
+cited to the retrieved passage that supports it (`cite_uncited`, on by default: small models
+often write a correct sentence and forget the marker); a sentence left without support is
+dropped, and so is a repeat of an earlier sentence. Markers are renumbered in order of
+appearance, each citation quoting its supporting unit verbatim, and when nothing supported is
+left the answer abstains.
 Everything removed is reported with its reason.
+
+Optionally (`entails`, setting `guard_entailment`), a sentence that passed these checks is put
+to the chat model itself as a yes/no question: does this unit state this sentence? A "no" removes
+the citation. This catches what word overlap cannot (a negation, a swapped relation), at the cost
+of one short model call per citation, and it is only as good as the model: a 135M model answers
+"yes" to nearly anything, so the check is off by default.
 """
 
 from __future__ import annotations
@@ -110,11 +119,15 @@ class Guard:
         *,
         min_overlap: float,
         min_similarity: float,
+        entails: Callable[[str, str], bool] | None = None,
+        cite_uncited: bool = True,
     ) -> None:
         self.embed_claims = embed_claims
         self.unit_vectors = unit_vectors
         self.min_overlap = min_overlap
         self.min_similarity = min_similarity
+        self.entails = entails
+        self.cite_uncited = cite_uncited
 
     def support(
         self, claim: str, vector: np.ndarray, units: list[Unit], unit_vectors: np.ndarray
@@ -155,7 +168,10 @@ class Guard:
         claim_vectors = self.embed_claims([c for c, _ in claims])
 
         def support(claim: str, vector: np.ndarray, p: int) -> tuple[float, int]:
-            return self.support(claim, vector, units[p], vectors[p])
+            score, i = self.support(claim, vector, units[p], vectors[p])
+            if score >= 1.0 and self.entails and not self.entails(units[p][i].text, claim):
+                return -score, i  # the words are there, but the model says it is not stated
+            return score, i
 
         kept: list[tuple[str, list[tuple[int, Unit]]]] = []  # sentence, [(passage index, unit)]
         for (claim, markers), vector in zip(claims, claim_vectors, strict=True):
@@ -170,13 +186,16 @@ class Guard:
                 score, i = support(claim, vector, marker - 1)
                 if score >= 1.0:
                     backing.append((marker - 1, units[marker - 1][i]))
+                elif score <= -1.0:
+                    removed.append(Removal(claim, marker, "model check: source does not state it"))
                 else:
                     removed.append(
                         Removal(claim, marker, f"source does not support it ({score:.2f} < 1)")
                     )
-            if not backing and markers and not _is_question(claim):
-                # Models mis-number sources: a cited sentence that another retrieved passage
-                # supports is re-cited there. An uncited sentence is not rescued.
+            if not backing and (markers or self.cite_uncited):
+                # Models mis-number sources, or leave a sentence without any: a sentence that
+                # another retrieved passage supports is cited there (with `cite_uncited`, even
+                # one that carried no marker). The support check is the same.
                 scored = [
                     (support(claim, vector, p), p)
                     for p in range(len(passages))
@@ -185,12 +204,21 @@ class Guard:
                 (score, i), p = max(scored, default=((0.0, -1), -1))
                 if score >= 1.0:
                     backing.append((p, units[p][i]))
-                    moved = f"citation moved: source [{p + 1}] supports it"
-                    removed.append(Removal(claim, None, moved))
-            if backing:
+                    how = "moved" if markers else "added"
+                    removed.append(
+                        Removal(claim, None, f"citation {how}: source [{p + 1}] supports it")
+                    )
+            if backing and any(claim == k for k, _ in kept):
+                removed.append(Removal(claim, None, "sentence dropped: repeats an earlier one"))
+            elif backing:
                 kept.append((claim, backing))
             else:
-                reason = "no citation" if not markers else "no source supports it"
+                if markers:
+                    reason = "no source supports it"
+                elif self.cite_uncited:
+                    reason = "no citation, and no source supports it"
+                else:
+                    reason = "no citation"
                 removed.append(Removal(claim, None, f"sentence dropped: {reason}"))
         return self._number(kept, passages, removed)
 
@@ -211,16 +239,7 @@ class Guard:
                 if key not in by_unit:
                     by_unit[key] = len(citations) + 1
                     citations.append(
-                        Citation(
-                            marker=by_unit[key],
-                            doc_id=chunk.doc_id,
-                            title=passages[p].title,
-                            section=chunk.section,
-                            chunk_id=chunk.chunk_id,
-                            quote=unit.text,
-                            start=unit.start,
-                            end=unit.end,
-                        )
+                        Citation.of(by_unit[key], passages[p], unit.start, unit.end, unit.text)
                     )
                 markers.append(by_unit[key])
             parts.append(claim + " " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))

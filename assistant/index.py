@@ -2,7 +2,8 @@
 
 Layout of the data directory::
 
-    chroma/                   persistent Chroma, one collection per embedding model (cosine)
+    chroma/                   persistent Chroma, one collection per embedding model (cosine),
+                              unless `chroma_url` names a Chroma server that holds them
     keyword-<stamp>/          BM25 index and the chunk records it serves
     documents/<sha256>.txt    verbatim snapshot of each ingested document (citations point here)
     registry.json             the committed state: documents, chunk-set stamp, keyword dir
@@ -27,13 +28,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from .chunking import chunk_document, evidence_units
 from .embeddings import Embedder, make_embedder
-from .errors import IndexStateError
-from .keyword import KeywordIndex
+from .errors import AssistantError, IndexStateError
+from .keyword import KEYWORD_FORMAT, KeywordIndex
 from .schema import Chunk, SourceDocument
 from .settings import Settings
 
@@ -139,14 +141,49 @@ class Index:
             raise IndexStateError(f"no document '{doc_id}' in the index")
         return (self.root / record["snapshot"]).read_text(encoding="utf-8")
 
+    def _connect(self) -> Any:
+        """The embedded persistent Chroma in `data_dir`, or the server at `chroma_url`."""
+        import chromadb
+
+        options = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+        url = self.settings.chroma_url
+        if not url:
+            return chromadb.PersistentClient(path=str(self.root / "chroma"), settings=options)
+        parsed = urlsplit(url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise IndexStateError(f"chroma_url must look like http://host:port, not '{url}'")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=options,
+            )
+        except Exception as exc:  # connection refused, DNS, version mismatch
+            raise IndexStateError(
+                f"cannot reach the Chroma server at {url} ({type(exc).__name__}); start it "
+                "with 'chroma run --path DIR --host 127.0.0.1 --port PORT' or unset chroma_url"
+            ) from None
+
+    @contextmanager
+    def _store_errors(self) -> Iterator[None]:
+        """A Chroma server that stops answering gives one clear error, not a traceback."""
+        try:
+            yield
+        except AssistantError:
+            raise
+        except Exception as exc:
+            if not self.settings.chroma_url:
+                raise
+            self._client = self._collection = self._units = None  # reconnect next time
+            raise IndexStateError(
+                f"the Chroma server at {self.settings.chroma_url} failed "
+                f"({type(exc).__name__}); is it running?"
+            ) from None
+
     def _open(self, suffix: str) -> Any:
         if self._client is None:
-            import chromadb
-
-            self._client = chromadb.PersistentClient(
-                path=str(self.root / "chroma"),
-                settings=chromadb.Settings(anonymized_telemetry=False, allow_reset=False),
-            )
+            self._client = self._connect()
         model = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(self.settings.embedding_model).name)
         return self._client.get_or_create_collection(
             name=f"{self.settings.collection}-{model}{suffix}"[:63].strip("-_"),
@@ -201,7 +238,7 @@ class Index:
     ) -> IngestReport:
         """Make the index hold `documents` (added or replaced), drop documents that lived under a
         directory in `scopes` but are no longer there, and drop the ids in `remove`."""
-        with self._writer_lock():
+        with self._writer_lock(), self._store_errors():
             return self._sync(documents, scopes, remove, progress)
 
     def _sync(
@@ -252,14 +289,19 @@ class Index:
         to_add = [c for cid, c in desired.items() if cid not in complete]
         to_delete = sorted(stored - desired.keys())
         report.embedded, report.reused, report.units_embedded = self._add(to_add, progress)
+        # Units whose chunk is not wanted: those of deleted chunks, and orphans an interrupted
+        # ingest left behind (units are written before their chunk).
+        to_delete_units = sorted((with_units | stored) - desired.keys())
         for start in range(0, len(to_delete), 5000):
-            doomed = to_delete[start : start + 5000]
-            self.collection.delete(ids=doomed)
+            self.collection.delete(ids=to_delete[start : start + 5000])
+        for start in range(0, len(to_delete_units), 5000):
+            doomed = to_delete_units[start : start + 5000]
             self.units.delete(where={"chunk_id": {"$in": doomed}})
         report.deleted_chunks = len(to_delete)
         report.total_chunks = len(desired)
 
-        stamp = _sha("\n".join(sorted(desired)))
+        # The stamp names the keyword index: new when the chunks or the tokeniser change.
+        stamp = _sha("\n".join([KEYWORD_FORMAT, *sorted(desired)]))
         keyword_dir = f"keyword-{stamp[:16]}"
         if registry.get("keyword_dir") != keyword_dir or not (self.root / keyword_dir).is_dir():
             ordered = sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
@@ -381,9 +423,10 @@ class Index:
         """Stored unit vectors (rows in unit order) for the chunks that have all of theirs."""
         if not chunk_ids:
             return {}
-        found = self.units.get(
-            where={"chunk_id": {"$in": list(chunk_ids)}}, include=["embeddings", "metadatas"]
-        )
+        with self._store_errors():
+            found = self.units.get(
+                where={"chunk_id": {"$in": list(chunk_ids)}}, include=["embeddings", "metadatas"]
+            )
         rows: dict[str, dict[int, Any]] = {}
         vectors = found["embeddings"] if found["embeddings"] is not None else []
         for meta, vector in zip(found["metadatas"] or [], vectors, strict=True):
@@ -396,15 +439,54 @@ class Index:
                 out[cid] = np.asarray([by_unit[i] for i in sorted(by_unit)], dtype=np.float32)
         return out
 
+    def verify(self) -> list[str]:
+        """Problems that make the stores disagree (empty when all is well): every committed
+        chunk is an exact slice of its document's snapshot and has its vector and all its unit
+        vectors; the vector store holds nothing else; the registry and keyword index name the
+        same documents."""
+        registry = self.registry()
+        if registry.get("keyword_dir") is None:
+            return [] if not registry["documents"] else ["documents registered without an index"]
+        problems: list[str] = []
+        chunks = self.keyword.chunks
+        documents = registry["documents"]
+        if {c.doc_id for c in chunks} - documents.keys():
+            problems.append("keyword index has chunks of unregistered documents")
+        texts: dict[str, str] = {}
+        for chunk in chunks:
+            if chunk.doc_id not in texts:
+                snapshot = self.root / documents.get(chunk.doc_id, {}).get("snapshot", "-")
+                texts[chunk.doc_id] = snapshot.read_text("utf-8") if snapshot.is_file() else ""
+            if texts[chunk.doc_id][chunk.start : chunk.end] != chunk.text:
+                problems.append(f"chunk {chunk.chunk_id} is not a slice of its document")
+        wanted = {c.chunk_id: c for c in chunks}
+        with self._store_errors():
+            stored = set(self.collection.get(include=[])["ids"])
+            unit_meta = self.units.get(include=["metadatas"])["metadatas"]
+        units: dict[str, int] = {}
+        for meta in unit_meta:
+            units[str(meta["chunk_id"])] = units.get(str(meta["chunk_id"]), 0) + 1
+        if missing := wanted.keys() - stored:
+            problems.append(f"{len(missing)} committed chunks have no vector")
+        if extra := stored - wanted.keys():
+            problems.append(f"{len(extra)} vectors belong to no committed chunk")
+        short = [c for c, chunk in wanted.items() if units.get(c, 0) != len(evidence_units(chunk))]
+        if short:
+            problems.append(f"{len(short)} committed chunks lack some unit vectors")
+        if orphans := units.keys() - wanted.keys():
+            problems.append(f"unit vectors of {len(orphans)} chunks that are not committed")
+        return problems
+
     def dense_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity, restricted to the committed chunk set."""
         keyword = self.keyword
-        count = self.collection.count()
-        if count == 0:
-            return []
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=min(n, count), include=["distances"]
-        )
+        with self._store_errors():
+            count = self.collection.count()
+            if count == 0:
+                return []
+            result = self.collection.query(
+                query_embeddings=[vector], n_results=min(n, count), include=["distances"]
+            )
         hits: list[tuple[Chunk, float]] = []
         for cid, distance in zip(result["ids"][0], result["distances"][0], strict=True):
             chunk = keyword.by_id.get(cid)

@@ -17,10 +17,14 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from .glossary import query_terms
 from .schema import Chunk
-from .text import script, tokens
+from .text import script, term_weight, tokens
 
 _CHUNKS_FILE = "chunks.jsonl"
+# Bumped whenever `text.tokens` or the stored chunk record changes, so the next ingest
+# rebuilds the keyword index instead of serving terms the queries no longer produce.
+KEYWORD_FORMAT = "2: sudachi words, reference terms, located chunks"
 
 
 def index_terms(chunk: Chunk) -> list[str]:
@@ -66,6 +70,15 @@ class KeywordIndex:
         return Counter(term for chunk in self.chunks for term in set(index_terms(chunk)))
 
     @cached_property
+    def by_link(self) -> dict[tuple[str, str], list[Chunk]]:
+        """Chunks that share a link (the same provision in two languages), by (doc, link)."""
+        linked: dict[tuple[str, str], list[Chunk]] = {}
+        for chunk in self.chunks:
+            if chunk.link:
+                linked.setdefault((chunk.doc_id, chunk.link), []).append(chunk)
+        return linked
+
+    @cached_property
     def scripts(self) -> frozenset[str]:
         """The scripts ('latin', 'cjk') that occur in the indexed text."""
         return frozenset(script(term) for term in self._document_frequency)
@@ -78,7 +91,12 @@ class KeywordIndex:
     def search(self, query: str, n: int) -> list[tuple[Chunk, float]]:
         if self._bm25 is None:
             return []
-        terms = [t for t in tokens(query) if t in self._bm25.vocab_dict]
+        terms = [
+            t
+            for t in query_terms(query)
+            if t in self._bm25.vocab_dict
+            for _ in range(round(term_weight(t)))  # a named provision counts more
+        ]
         if not terms:
             return []
         scores = self._bm25.get_scores(terms)

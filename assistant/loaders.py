@@ -1,8 +1,11 @@
 """Turn a file's bytes into text and whatever metadata the format carries.
 
-Plain text and Markdown are kept verbatim; HTML is reduced to its main content (navigation,
-headers and footers dropped) with trafilatura; PDF text is extracted page by page with pypdf,
-pages separated by a blank line. The extracted text is what gets stored, chunked and cited.
+Plain text and Markdown are kept verbatim (UTF-8, UTF-8 with a BOM, UTF-16 with a BOM,
+Shift_JIS / CP932 or EUC-JP); HTML is reduced to its main content (navigation, headers and
+footers dropped) with trafilatura; PDF text is extracted page by page with pypdf, each page a
+region whose number citations carry; DOCX paragraphs, headings and tables are read in order
+with python-docx; statutes (e-Gov XML) and bilingual translations (TMX) are read by `laws`.
+The extracted text is what gets stored, chunked and cited.
 """
 
 from __future__ import annotations
@@ -13,25 +16,64 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import InputError
+from .schema import Region
 
 
 @dataclass(frozen=True)
 class Extracted:
+    """What a loader found: the text to store and cite, and the metadata the format carries."""
+
     text: str
     title: str | None = None
     date: str | None = None
+    language: str | None = None
+    regions: tuple[Region, ...] = ()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 def decode(raw: bytes, where: str) -> str:
-    """Decode file bytes as UTF-8 text, refusing binary content with a clear message."""
+    """Decode file bytes as text: UTF-8 (with or without a byte-order mark), UTF-16 with a
+    byte-order mark, or Japanese legacy encodings (Shift_JIS / CP932, then EUC-JP). Binary
+    content is refused with a clear message. The BOM is not part of the text."""
     if not raw.strip():
         raise InputError(f"{where}: the file is empty")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return _checked(raw[3:].decode("utf-8"), where)
+        except UnicodeDecodeError:
+            raise InputError(f"{where}: starts like UTF-8 but is not valid UTF-8") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _checked(raw.decode("utf-16"), where)
+        except UnicodeDecodeError:
+            raise InputError(f"{where}: not valid UTF-16 text") from None
     if b"\x00" in raw:
         raise InputError(f"{where}: looks like a binary file, not text")
     try:
-        return raw.decode("utf-8")
+        return _checked(raw.decode("utf-8"), where)
     except UnicodeDecodeError:
-        raise InputError(f"{where}: not UTF-8 text") from None
+        pass
+    for encoding in ("cp932", "euc_jp"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # Legacy decoders accept much binary junk: keep the result only if it reads as
+        # Japanese text (kana present, no control characters).
+        if _KANA.search(text) and not _CONTROL.search(text):
+            return text
+    raise InputError(f"{where}: not text in UTF-8, UTF-16 or Shift_JIS / EUC-JP")
+
+
+def _checked(text: str, where: str) -> str:
+    if not text.strip():
+        raise InputError(f"{where}: the file is empty")
+    if "\x00" in text:
+        raise InputError(f"{where}: looks like a binary file, not text")
+    return text
 
 
 def _text(raw: bytes, where: str) -> Extracted:
@@ -42,15 +84,80 @@ def _html(raw: bytes, where: str) -> Extracted:
     import trafilatura
 
     page = decode(raw, where)
+    # Markdown output marks headings (# ...) and separates paragraphs, so sections survive;
+    # bold and italic markers are then removed, since they would show up inside quotes.
     text = trafilatura.extract(
-        page, include_comments=False, include_tables=True, favor_precision=True
+        page,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
+        output_format="markdown",
+        include_formatting=True,
     )
-    if not text or not text.strip():
+    text = _EMPHASIS.sub(r"\2", text or "")
+    if not text.strip():
         raise InputError(f"{where}: no article text found in the HTML page")
     meta = trafilatura.extract_metadata(page)
     title = meta.title if meta and meta.title else None
     date = meta.date if meta and meta.date else None
-    return Extracted(text, title, date)
+    lang = _HTML_LANG.search(page)
+    return Extracted(text, title, date, _language_code(lang.group(1)) if lang else None)
+
+
+_EMPHASIS = re.compile(r"(\*\*|__|\*(?=\S))(\S.*?)\1")
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+
+
+def _language_code(tag: str | None) -> str | None:
+    """'ja-JP' -> 'ja'; None for an empty tag."""
+    return tag.split("-")[0].casefold() if tag and tag.strip() else None
+
+
+# Refuse archives that would inflate past this when read (zip bombs): DOCX is a zip file.
+MAX_UNPACKED_BYTES = 200_000_000
+
+
+def _docx(raw: bytes, where: str) -> Extracted:
+    import zipfile
+
+    from docx import Document
+    from docx.table import Table
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise InputError(
+                    f"{where}: the DOCX would unpack to {unpacked} bytes, over the "
+                    f"{MAX_UNPACKED_BYTES}-byte limit"
+                )
+        document = Document(io.BytesIO(raw))
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors, ValueError ...
+        raise InputError(f"{where}: cannot read the DOCX ({type(exc).__name__})") from None
+    blocks: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                cells = [" ".join(c.text.split()) for c in row.cells]
+                line = " | ".join(dict.fromkeys(c for c in cells if c))  # merged cells repeat
+                if line:
+                    blocks.append(line)
+            continue
+        text = item.text.strip()
+        if not text:
+            continue
+        style = (item.style.name if item.style is not None else "") or ""
+        if style.startswith(("Heading", "Title")) and "\n" not in text:
+            text = "# " + text  # so the chunker takes it as the section heading
+        blocks.append(text)
+    text = "\n\n".join(blocks)
+    if not text.strip():
+        raise InputError(f"{where}: the DOCX has no text")
+    props = document.core_properties
+    date = props.created.date().isoformat() if props.created else None
+    return Extracted(text, props.title or None, date, _language_code(props.language))
 
 
 def _pdf(raw: bytes, where: str) -> Extracted:
@@ -69,10 +176,17 @@ def _pdf(raw: bytes, where: str) -> Extracted:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise InputError(f"{where}: cannot read the PDF ({type(exc).__name__})") from None
-    text = "\n\n".join(p for p in pages if p)
+    text, regions = "", []
+    for number, page in enumerate(pages, start=1):
+        if not page:
+            continue
+        if text:
+            text += "\n\n"
+        regions.append(Region(len(text), len(text) + len(page), f"p. {number}", page=number))
+        text += page
     if not text.strip():
         raise InputError(f"{where}: the PDF has no extractable text (a scan?)")
-    return Extracted(text, title)
+    return Extracted(text, title, regions=tuple(regions))
 
 
 LOADERS: dict[str, Callable[[bytes, str], Extracted]] = {
@@ -82,7 +196,17 @@ LOADERS: dict[str, Callable[[bytes, str], Extracted]] = {
     ".html": _html,
     ".htm": _html,
     ".pdf": _pdf,
+    ".docx": _docx,
+    ".xml": lambda raw, where: _laws().load_egov_xml(raw, where),
+    ".tmx": lambda raw, where: _laws().load_tmx(raw, where),
 }
+
+
+def _laws():  # type: ignore[no-untyped-def]
+    from . import laws
+
+    return laws
+
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -17,15 +18,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .answer import ABSTENTION, ExtractiveAnswerer
+from .answer import ABSTENTION, ABSTENTION_JA, QUOTING_JA, ExtractiveAnswerer
 from .corpus import SUPPORTED_SUFFIXES, read_document, read_paths, slugify
 from .embeddings import Embedder
 from .errors import AssistantError, InputError
 from .followup import standalone
-from .generate import GenerativeAnswerer, chat_model
+from .generate import GenerativeAnswerer, chat_model, entailment_check
 from .ground import invalid_citations
 from .guard import Guard
 from .index import Index, IngestReport, Progress
+from .loaders import guess_language
 from .retrieve import Retriever
 from .schema import Answer, Chunk
 from .settings import Settings
@@ -45,6 +47,15 @@ def safe_upload_name(name: str) -> str:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise InputError(f"{base or name!r}: unsupported file type (supported: {kinds})")
     return f"{slugify(Path(base).stem)}{suffix}"
+
+
+def _parallel(chunk: Chunk) -> dict[str, str]:
+    return {
+        "chunk_id": chunk.chunk_id,
+        "language": chunk.language,
+        "locator": chunk.locator,
+        "text": chunk.text,
+    }
 
 
 class Assistant:
@@ -71,13 +82,16 @@ class Assistant:
         """The answerer for a chat-model backend (made on first use, then kept)."""
         if backend not in self._generative:
             settings = self.settings.with_overrides(backend=backend)
+            chat = chat_model(settings)
             guard = Guard(
                 lambda texts: self.index.embedder.encode(texts, query=True),
                 self.answerer.unit_vectors,
                 min_overlap=settings.guard_min_overlap,
                 min_similarity=settings.guard_min_similarity,
+                entails=entailment_check(chat) if settings.guard_entailment else None,
+                cite_uncited=settings.guard_cite_uncited,
             )
-            self._generative[backend] = GenerativeAnswerer(backend, chat_model(settings), guard)
+            self._generative[backend] = GenerativeAnswerer(backend, chat, guard)
         return self._generative[backend]
 
     @classmethod
@@ -216,7 +230,7 @@ class Assistant:
                 notice = f"{error}; answered by the embedded default instead"
                 answer = self.answerer.answer(text, retrieval)
         t2 = time.perf_counter()
-        answer = self._checked(text, answer)
+        answer = self._in_language(text, self._with_parallels(self._checked(text, answer)))
         t3 = time.perf_counter()
         answer.question = question
         answer.standalone_question = text
@@ -229,6 +243,38 @@ class Assistant:
         }
         answer.passages = retrieval.passages
         yield answer
+
+    def _with_parallels(self, answer: Answer) -> Answer:
+        """Give each citation of a bilingual provision the same provision's other language."""
+        linked = self.index.keyword.by_link
+        if not linked:
+            return answer
+        citations = []
+        for c in answer.citations:
+            chunk = self.chunk(c.chunk_id)
+            if chunk and chunk.link:
+                others = [
+                    o
+                    for o in linked.get((c.doc_id, chunk.link), [])
+                    if o.language != chunk.language
+                ]
+                if others:
+                    c = dataclasses.replace(c, parallel=_parallel(others[0]))
+            citations.append(c)
+        answer.citations = citations
+        return answer
+
+    @staticmethod
+    def _in_language(question: str, answer: Answer) -> Answer:
+        """A Japanese question gets its abstention in Japanese, and an extractive answer is
+        introduced in Japanese as verbatim quotes of the sources."""
+        if guess_language(question) != "ja":
+            return answer
+        if answer.abstained:
+            answer.answer = ABSTENTION_JA
+        elif answer.backend == "extractive" and not answer.answer.startswith(QUOTING_JA):
+            answer.answer = f"{QUOTING_JA}\n{answer.answer}"
+        return answer
 
     def _checked(self, question: str, answer: Answer) -> Answer:
         bad = invalid_citations(answer, self.index.document_text)

@@ -20,6 +20,7 @@ COLUMNS = (
     ("mrr", "MRR"),
     ("citation_precision", "cit. prec."),
     ("citation_recall", "cit. recall"),
+    ("citation_precision_before_guard", "cit. prec. (draft)"),
     ("faithfulness_before_guard", "faithful (draft)"),
     ("key_fact_accuracy", "key facts"),
     ("abstention_precision", "abst. prec."),

@@ -10,6 +10,22 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Region:
+    """A located stretch of a document's text: a PDF page, a statute paragraph, one language
+    side of a bilingual translation unit. Chunks never cross a region and carry its
+    `locator` ("p. 2", "Act No. 53 of 2025, Article 7, paragraph 2"), `page` and `link` (shared
+    by the Japanese and English text of the same provision); `section` overrides the heading."""
+
+    start: int
+    end: int
+    locator: str = ""
+    page: int | None = None
+    link: str = ""
+    section: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     """A document as read from disk, with its metadata and the spans that are its article body.
 
@@ -26,6 +42,7 @@ class SourceDocument:
     date: str | None = None
     language: str = "en"
     body: tuple[tuple[int, int], ...] = ()
+    regions: tuple[Region, ...] = ()  # when the format has them; in text order, not overlapping
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -50,6 +67,10 @@ class Chunk:
     end: int
     section: str
     ordinal: int
+    locator: str = ""  # where a reader finds it: "p. 2", "Act No. 53 of 2025, Article 7"
+    page: int | None = None
+    link: str = ""  # shared with the same provision in the other language, if any
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,26 @@ class Citation:
     quote: str
     start: int
     end: int
+    locator: str = ""
+    page: int | None = None
+    parallel: dict[str, str] | None = None  # the same provision in the other language
+
+    @classmethod
+    def of(cls, marker: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
+        """The citation of `quote` (at `start:end`) inside a retrieved passage."""
+        chunk = passage.chunk
+        return cls(
+            marker=marker,
+            doc_id=chunk.doc_id,
+            title=passage.title,
+            section=chunk.section,
+            chunk_id=chunk.chunk_id,
+            quote=quote,
+            start=start,
+            end=end,
+            locator=chunk.locator,
+            page=chunk.page,
+        )
 
 
 @dataclass

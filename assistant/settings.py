@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     collection: str = Field("passages", min_length=3, description="Chroma collection name")
+    chroma_url: str | None = Field(
+        None,
+        description="a Chroma server (http://host:port) instead of the embedded store in data_dir",
+    )
 
     chunk_max_chars: int = Field(900, ge=200, le=8000)
     max_file_bytes: int = Field(20_000_000, ge=1)
@@ -125,6 +129,16 @@ class Settings(BaseSettings):
     )
     guard_min_similarity: float = Field(
         0.86, ge=0.0, le=1.0, description="similarity a cross-language sentence needs"
+    )
+    guard_cite_uncited: bool = Field(
+        True,
+        description="cite a generated sentence that carries no marker to the retrieved passage "
+        "that supports it (else it is dropped)",
+    )
+    guard_entailment: bool = Field(
+        False,
+        description="also ask the chat model whether each cited passage states the sentence "
+        "(one short extra call per citation; worth it only with a capable model)",
     )
 
     @field_validator("data_dir", "corpus_dir", "eval_dir")

@@ -140,25 +140,132 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUM = r"[0-9〇零一二三四五六七八九十百千]+"
+_ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+# References written three ways that must meet: 第二十七条 = 第27条 = Article 27 (art27),
+# 第五十三号 = No. 53 (no53), 令和7年 = 2025. Matched on NFKC-folded, lower-cased text.
+_JA_ARTICLE = re.compile(rf"第({_NUM})条(?:の({_NUM}))?")
+_EN_ARTICLE = re.compile(r"\b(?:articles?|art\.)\s*(\d+)(?:-(\d+))?")
+_JA_NUMBER = re.compile(rf"第({_NUM})号")
+_EN_NUMBER = re.compile(r"\bno\.\s*(\d+)")
+_ERA_YEAR = re.compile(rf"({'|'.join(_ERAS)})\s*(元|{_NUM})\s*年")
+
+
+def kanji_number(text: str) -> int | None:
+    """二十七 -> 27, 百五 -> 105, 二〇二五 -> 2025, 27 -> 27; None if it is not a number."""
+    if text.isdigit():
+        return int(text)
+    if all(c in _KANJI_DIGITS for c in text):  # digit by digit, as in 二〇二五
+        return int("".join(str(_KANJI_DIGITS[c]) for c in text))
+    total, digit = 0, None
+    for c in text:
+        if c in _KANJI_DIGITS:
+            digit = _KANJI_DIGITS[c]
+        elif c in _KANJI_UNITS:
+            total += (1 if digit is None else digit) * _KANJI_UNITS[c]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def era_year(era: str, year: str) -> int | None:
+    """令和, 7 -> 2025; 平成, 元 -> 1989 (the Western year of a Japanese era year)."""
+    n = 1 if year == "元" else kanji_number(year)
+    return None if n is None or era not in _ERAS else _ERAS[era] + n
+
+
+def _references(text: str) -> tuple[str, list[str]]:
+    """Canonical tokens for the article, number and era-year references in folded `text`, and
+    the text with article and number references taken out (they are fully replaced)."""
+    found: list[str] = []
+
+    def article(m: re.Match[str]) -> str:
+        main, sub = kanji_number(m.group(1)), m.group(2) and kanji_number(m.group(2))
+        if main is not None:
+            found.append(f"art{main}" + (f"-{sub}" if sub else ""))
+        return " "
+
+    def number(m: re.Match[str]) -> str:
+        n = kanji_number(m.group(1))
+        if n is not None:
+            found.append(f"no{n}")
+        return " "
+
+    text = _JA_ARTICLE.sub(article, text)
+    text = _EN_ARTICLE.sub(article, text)
+    text = _JA_NUMBER.sub(number, text)
+    text = _EN_NUMBER.sub(number, text)
+    for m in _ERA_YEAR.finditer(text):
+        year = era_year(m.group(1), m.group(2))
+        if year:
+            found.append(str(year))
+    return text, found
+
+
+# Japanese words that carry no topic: particles, auxiliaries, symbols, and the light verbs.
+_JA_SKIP_POS = frozenset(
+    {"助詞", "助動詞", "補助記号", "空白", "記号", "接続詞", "感動詞", "代名詞"}
+)
+_JA_STOPWORDS = frozenset(
+    {"為る", "居る", "有る", "在る", "成る", "言う", "事", "物", "其の", "此の"}
+)
+
+
+@lru_cache(maxsize=1)
+def _sudachi():  # type: ignore[no-untyped-def]
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+
+
+@lru_cache(maxsize=200_000)
+def japanese_words(run: str) -> tuple[str, ...]:
+    """The content words of a run of Japanese text, by SudachiPy (short units, normalised
+    forms: セーフティ and セーフティー meet), particles and auxiliaries dropped."""
+    out = []
+    for m in _sudachi().tokenize(run):
+        if m.part_of_speech()[0] in _JA_SKIP_POS:
+            continue
+        word = m.normalized_form().casefold()
+        if word not in _JA_STOPWORDS:
+            out.append(word)
+    return tuple(out)
+
+
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Tokenise for keyword matching: NFKC, case-folded, Snowball-stemmed, CJK as bigrams.
+    """Tokenise for keyword matching: NFKC, case-folded; English words Snowball-stemmed,
+    Japanese split into words by a morphological analyser (SudachiPy); references to articles,
+    numbered acts and era years reduced to one form each.
 
     >>> tokens("The AI Guidelines 2024")
     ['ai', 'guidelin', '2024']
-    >>> tokens("人工知能")
-    ['人工', '工知', '知能']
+    >>> tokens("人工知能の推進")
+    ['人工', '知能', '推進']
+    >>> tokens("第二十七条") == tokens("Article 27") == ["art27"]
+    True
     """
-    out: list[str] = []
-    for match in _TOKEN.finditer(normalize(text)):
+    folded, out = _references(normalize(text))
+    for match in _TOKEN.finditer(folded):
         word = match.group(0)
         if _CJK_RUN.match(word):
-            if len(word) == 1:
-                out.append(word)
-            else:
-                out.extend(word[i : i + 2] for i in range(len(word) - 1))
+            out.extend(japanese_words(word))
         elif keep_stopwords or word not in STOPWORDS:
             out.append(_stem(word))
     return out
+
+
+_REFERENCE_TERM = re.compile(r"^(?:art|no)\d+(?:-\d+)?$")
+# A question that names a provision ("Article 7", 第七条, "Act No. 53") means that provision:
+# its reference terms weigh this many times an ordinary word in keyword and evidence scoring.
+REFERENCE_WEIGHT = 3.0
+
+
+def term_weight(term: str) -> float:
+    """How much a question term counts: reference terms (art7, no53) count REFERENCE_WEIGHT."""
+    return REFERENCE_WEIGHT if _REFERENCE_TERM.match(term) else 1.0
 
 
 def script(term: str) -> str:

@@ -20,6 +20,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from .corpus import SUPPORTED_SUFFIXES
 from .errors import AssistantError  # noqa: E402
 from .pipeline import Assistant  # noqa: E402
 from .schema import Answer  # noqa: E402
@@ -115,13 +116,20 @@ def render_sources(bot: Assistant, answer: Answer | None) -> str:
             )
         else:
             passage = f"<mark>{html.escape(c.quote)}</mark>"
+        located = f"{html.escape(c.locator)} · " if c.locator else ""
+        parallel = (
+            f'<div class="meta">Same provision ({html.escape(c.parallel["language"])}):</div>'
+            f'<div class="passage parallel">{html.escape(c.parallel["text"])}</div>'
+            if c.parallel
+            else ""
+        )
         parts.append(
             f'<details class="source" id="source-{c.marker}"{" open" if c.marker == 1 else ""}>'
             f"<summary>[{c.marker}] {html.escape(c.title)}</summary>"
-            f"<div class=meta>{html.escape(c.section or '—')} · "
+            f"<div class=meta>{located}{html.escape(c.section or '—')} · "
             f"{html.escape(record.get('date') or 'undated')} · {html.escape(c.doc_id)} · "
             f"characters {c.start}–{c.end}</div>"
-            f'<div class="passage">{passage}</div></details>'
+            f'<div class="passage">{passage}</div>{parallel}</details>'
         )
     return "\n".join(parts)
 
@@ -266,9 +274,9 @@ def build(bot: Assistant) -> gr.Blocks:
                     label="Corpus",
                 )
                 upload = gr.File(
-                    label="Add a document (.txt, .md, .html, .pdf; up to "
+                    label=f"Add a document ({', '.join(sorted(SUPPORTED_SUFFIXES))}; up to "
                     f"{bot.settings.max_upload_bytes // 1_000_000} MB)",
-                    file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
+                    file_types=sorted(SUPPORTED_SUFFIXES),
                     file_count="single",
                     elem_id="upload",
                 )

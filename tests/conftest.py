@@ -10,7 +10,19 @@ from assistant import Assistant, Settings
 from assistant.embeddings import Embedder, make_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
-CITATION_KEYS = {"marker", "doc_id", "title", "section", "chunk_id", "quote", "start", "end"}
+CITATION_KEYS = {
+    "marker",
+    "doc_id",
+    "title",
+    "section",
+    "chunk_id",
+    "quote",
+    "start",
+    "end",
+    "locator",
+    "page",
+    "parallel",
+}
 CORPUS = ROOT / "corpus"
 
 

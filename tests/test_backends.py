@@ -101,6 +101,21 @@ def test_llamacpp_answers_pass_through_the_guard(llama_bot):
 
 
 @needs_llama
+def test_model_check_runs_on_the_real_model(corpus_bot):
+    """guard_entailment asks the model itself; whatever a 135M model says, what is left holds."""
+    bot = Assistant(
+        corpus_bot.settings.with_overrides(
+            backend="llamacpp", llm_model_path=str(MODEL), llm_max_tokens=120, guard_entailment=True
+        ),
+        embedder=corpus_bot.index.embedder,
+    )
+    assert bot.generative("llamacpp").guard.entails is not None
+    answer = bot.ask("Who chairs the AI PT?")
+    assert answer.backend == "llamacpp", answer.notice
+    assert_grounded(bot, answer)
+
+
+@needs_llama
 def test_streaming_yields_the_draft_then_the_checked_answer(llama_bot):
     items = list(llama_bot.ask_stream("Who chairs the AI PT?"))
     assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 2

@@ -48,7 +48,7 @@ def test_no_chunk_comes_from_boilerplate():
     [
         ("empty.txt", b"   \n", "empty"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-        ("latin1.txt", "café déjà".encode("latin-1"), "not UTF-8"),
+        ("latin1.txt", "café déjà".encode("latin-1"), "not text in UTF-8"),
         ("table.csv", b"a,b\n1,2\n", "unsupported file type"),
     ],
 )

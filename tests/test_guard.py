@@ -103,17 +103,34 @@ def test_japanese_sentence_is_checked_against_english_source(corpus_bot, guard, 
     assert invented.abstained
 
 
-def test_uncited_sentences_and_questions_are_dropped(guard, passages):
+def test_uncited_sentences_are_cited_where_supported_and_questions_dropped(guard, passages):
     n = marker_of(passages, "Masaaki Taira")
     guarded = guard.check(
         "The AI PT is chaired by Masaaki Taira. "
-        f"Question: who chairs the AI PT? [{n}] The AI PT is chaired by Masaaki Taira [{n}].",
+        f"Question: who chairs the AI PT? [{n}] The AI PT is chaired by Masaaki Taira [{n}]. "
+        "The AI PT has an office in Osaka.",
         passages,
     )
     reasons = [r.reason for r in guarded.removed]
-    assert "sentence dropped: no citation" in reasons
+    assert f"citation added: source [{n}] supports it" in reasons
     assert "sentence dropped: a question, not a claim" in reasons
+    assert "sentence dropped: repeats an earlier one" in reasons
+    assert "sentence dropped: no citation, and no source supports it" in reasons
     assert guarded.answer == "The AI PT is chaired by Masaaki Taira. [1]"
+    assert "Masaaki Taira" in guarded.citations[0].quote
+
+
+def test_uncited_sentences_are_dropped_when_attribution_is_off(corpus_bot, passages):
+    strict = Guard(
+        lambda texts: corpus_bot.index.embedder.encode(texts, query=True),
+        corpus_bot.answerer.unit_vectors,
+        min_overlap=0.85,
+        min_similarity=0.86,
+        cite_uncited=False,
+    )
+    guarded = strict.check("The AI PT is chaired by Masaaki Taira.", passages)
+    assert guarded.abstained
+    assert [r.reason for r in guarded.removed] == ["sentence dropped: no citation"]
 
 
 def test_swapped_subject_is_not_supported(guard, passages):
@@ -122,11 +139,57 @@ def test_swapped_subject_is_not_supported(guard, passages):
 
 
 def test_eval_scores_the_draft_before_the_guard(corpus_bot, guard, passages):
-    from assistant.evaluation import _draft_faithfulness
+    from assistant.evaluation import DraftScores, _draft_scores
     from assistant.schema import Answer
 
     n = marker_of(passages, "Masaaki Taira")
-    draft = f"The AI PT is chaired by Masaaki Taira [{n}]. The AI PT is a charity in Osaka [{n}]."
+    other = n % len(passages) + 1  # a retrieved passage that does not name the chair
+    assert "Masaaki Taira" not in passages[other - 1].chunk.text
+    draft = (
+        f"The AI PT is chaired by Masaaki Taira [{n}][{other}]. "
+        f"The AI PT is a charity in Osaka [{n}]. It has 40 members [9]."
+    )
     answer = Answer("q", "", False, guard={"draft": draft, "removed": []}, passages=passages)
-    assert _draft_faithfulness(answer) == (2, 1)
-    assert _draft_faithfulness(Answer("q", "x", False)) == (0, 0)
+    # 3 sentences, 1 supported; 4 markers (one out of range), 1 pointing at support
+    assert _draft_scores(answer) == DraftScores(3, 1, 4, 1)
+    assert _draft_scores(Answer("q", "x", False)) == DraftScores()
+
+
+def test_model_check_can_veto_a_lexically_supported_sentence(corpus_bot, passages):
+    """With `entails`, a sentence whose words are all in the passage is still removed when the
+    check says the passage does not state it; a "yes" keeps it."""
+    asked = []
+
+    def says(verdict):
+        def entails(passage, statement):
+            asked.append((passage, statement))
+            return verdict
+
+        return entails
+
+    def guard_with(entails):
+        return Guard(
+            lambda texts: corpus_bot.index.embedder.encode(texts, query=True),
+            corpus_bot.answerer.unit_vectors,
+            min_overlap=0.85,
+            min_similarity=0.86,
+            entails=entails,
+        )
+
+    n = marker_of(passages, "February 14, 2024")
+    draft = f"The IPA established the AI Safety Institute on February 14, 2024 [{n}]."
+    vetoed = guard_with(says(False)).check(draft, passages)
+    assert vetoed.abstained
+    assert any(r.reason == "model check: source does not state it" for r in vetoed.removed)
+    assert asked and "February 14, 2024" in asked[0][0] and asked[0][1].startswith("The IPA")
+    kept = guard_with(says(True)).check(draft, passages)
+    assert not kept.abstained and not kept.removed
+
+
+def test_entailment_reply_parsing():
+    from assistant.generate import affirmative
+
+    for reply in ["Yes.", "**yes**", "はい", "「はい」", " yes, it does"]:
+        assert affirmative(reply), reply
+    for reply in ["No", "The passage says so", "", "いいえ", "Not stated. Yes would be wrong."]:
+        assert not affirmative(reply), reply
