@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 
 from .schema import Chunk, Region, SourceDocument, Unit
 from .text import Span, paragraphs, sentences
@@ -41,6 +42,20 @@ def is_heading(paragraph: str) -> bool:
         return False
     words = paragraph.split()
     return 0 < len(words) <= 16 and (paragraph[0].isupper() or not paragraph[0].isascii())
+
+
+def _heading_split(text: str, spans: Iterable[Span]) -> Iterator[Span]:
+    """Paragraphs, with a Markdown heading line that has text right under it ("# Scope\nThe Act
+    applies...") split off as a paragraph of its own, so the text under it is kept."""
+    for start, end in spans:
+        while (newline := text.find("\n", start, end)) != -1 and _MD_HEADING.match(
+            text[start:newline]
+        ):
+            yield start, start + len(text[start:newline].rstrip())
+            start = newline + 1
+            while start < end and text[start].isspace():
+                start += 1
+        yield start, end
 
 
 def heading_text(paragraph: str) -> str:
@@ -113,7 +128,7 @@ def chunk_document(document: SourceDocument, *, max_chars: int = 900) -> list[Ch
     for body_start, body_end, region in _pieces(document):
         if region is not None and region.section:
             section = region.section
-        for para in paragraphs(text, body_start, body_end):
+        for para in _heading_split(text, paragraphs(text, body_start, body_end)):
             para_text = text[para[0] : para[1]]
             if is_heading(para_text) and not (region and region.section):
                 flush()

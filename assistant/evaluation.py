@@ -27,7 +27,7 @@ from .answer import QUOTING_JA
 from .schema import Answer
 from .text import normalize, tokens
 
-_MARKER = re.compile(r"\s*\[(\d+)\]")
+_MARKER = re.compile(r"\s*\[(\d{1,4})\]")
 
 
 @dataclass(frozen=True)

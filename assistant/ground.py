@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .schema import Answer, Citation
 
-_MARKER = re.compile(r"\[(\d+)\]")
+_MARKER = re.compile(r"\[(\d{1,4})\]")  # [n]; longer digit runs are not markers
 
 
 def invalid_citations(answer: Answer, document_text: Callable[[str], str]) -> list[Citation]:
@@ -22,7 +22,8 @@ def invalid_citations(answer: Answer, document_text: Callable[[str], str]) -> li
             except Exception:  # noqa: BLE001 - a missing document is simply an invalid citation
                 cache[citation.doc_id] = ""
         text = cache[citation.doc_id]
-        if not citation.quote or text[citation.start : citation.end] != citation.quote:
+        in_range = 0 <= citation.start < citation.end <= len(text)
+        if not in_range or text[citation.start : citation.end] != citation.quote:
             bad.append(citation)
     known = {c.marker for c in answer.citations}
     for marker in sorted({int(m) for m in _MARKER.findall(answer.answer)} - known):

@@ -43,7 +43,7 @@ from .chunking import evidence_units
 from .schema import Citation, Passage, Unit
 from .text import script, sentences, tokens
 
-_MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
+_MARKERS = re.compile(r"\s*\[(\d{1,4}(?:\s*[,，、]\s*\d{1,4})*)\]")
 _NUMBER = re.compile(r"\d+")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?。、！？])")
 _MONTH_NAMES = (

@@ -41,16 +41,32 @@ _LAW_TYPES = {
 }
 _ERA_NAMES = {"Meiji": "明治", "Taisho": "大正", "Showa": "昭和", "Heisei": "平成", "Reiwa": "令和"}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_ENCODING = re.compile(
+    rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})["'][^>]*\?>"""
+)
 
 
 def _parse(raw: bytes, where: str) -> ET.Element:
     if b"<!DOCTYPE" in raw[:2000] or b"<!ENTITY" in raw:
         # Entity expansion is how XML bombs work; statute files never declare entities.
         raise InputError(f"{where}: XML with a DOCTYPE or entity declarations is not accepted")
+    declared = _XML_ENCODING.match(raw)
+    data: bytes | str = raw
+    if declared and declared.group(1).decode("ascii").casefold() not in {"utf-8", "utf8"}:
+        # The XML parser reads only single-byte encodings itself: decode Shift_JIS, EUC-JP
+        # and the like here, and hand it text without the declaration.
+        try:
+            data = raw[declared.end() :].decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            raise InputError(
+                f"{where}: cannot decode the XML as {declared.group(1).decode('ascii')}"
+            ) from None
     try:
-        return ET.fromstring(raw)
+        return ET.fromstring(data)
     except ET.ParseError as exc:
         raise InputError(f"{where}: not well-formed XML ({exc})") from None
+    except (ValueError, LookupError) as exc:
+        raise InputError(f"{where}: unreadable XML ({exc})") from None
 
 
 _XML_SPACE = " \t\r\n"  # layout whitespace of the XML file; the ideographic space is text
@@ -63,17 +79,26 @@ def _text(element: ET.Element | None, sep: str = "") -> str:
     if element is None:
         return ""
     parts: list[str] = []
-
-    def walk(node: ET.Element) -> None:
-        if node.tag == "Rt":
-            return
-        parts.append((node.text or "").strip(_XML_SPACE))
-        for child in node:
-            walk(child)
-            parts.append((child.tail or "").strip(_XML_SPACE))
-
-    walk(element)
+    # Depth-first without recursion (hostile files nest thousands deep): a stack of nodes to
+    # open and tails to emit once a node is closed.
+    stack: list[ET.Element | str] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item.strip(_XML_SPACE))
+            continue
+        if item.tag == "Rt":
+            continue
+        parts.append((item.text or "").strip(_XML_SPACE))
+        for child in reversed(list(item)):
+            stack.append(child.tail or "")
+            stack.append(child)
     return sep.join(p for p in parts if p)
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only, and few of them (str.isdigit also accepts '²')."""
+    return 0 < len(text) <= 8 and text.isascii() and text.isdigit()
 
 
 def _article_label(num: str) -> str:
@@ -100,9 +125,9 @@ class _Writer:
 def law_reference(law: ET.Element) -> tuple[str, int | None]:
     """("Act No. 53 of 2025", 2025) from the <Law> attributes; ("", None) if they are absent."""
     era, year, num = law.get("Era", ""), law.get("Year", ""), law.get("Num", "")
-    western = era_year(_ERA_NAMES.get(era, ""), str(int(year))) if year.isdigit() else None
+    western = era_year(_ERA_NAMES.get(era, ""), year.lstrip("0") or "0") if _digits(year) else None
     kind = _LAW_TYPES.get(law.get("LawType", ""), "Act")
-    if western is None or not num.isdigit():
+    if western is None or not _digits(num):
         return "", western
     return f"{kind} No. {int(num)} of {western}", western
 
@@ -165,11 +190,11 @@ def load_egov_xml(raw: bytes, where: str) -> Extracted:
     for suppl in body.findall("SupplProvision"):
         out.block(_text(suppl.find("SupplProvisionLabel")) or "附則")
         provisions(suppl, "Supplementary Provisions, ")
-    if not out.regions:
-        raise InputError(f"{where}: the statute has no articles")
+    if not out.regions or not any(out.text[r.start : r.end].strip() for r in out.regions):
+        raise InputError(f"{where}: the statute has no article text")
     date = None
     month, day = law.get("PromulgateMonth", ""), law.get("PromulgateDay", "")
-    if year and month.isdigit() and day.isdigit():
+    if year and _digits(month) and _digits(day):
         date = f"{year:04d}-{int(month):02d}-{int(day):02d}"
     return Extracted(out.text, title, date, language, tuple(out.regions))
 
@@ -178,8 +203,8 @@ _JA_ARTICLE_START = re.compile(
     r"^第([0-9〇一二三四五六七八九十百千]+)条(?:の([0-9〇一二三四五六七八九十百千]+))?"
 )
 _EN_ARTICLE_START = re.compile(r"^Article\s+(\d+)(?:-(\d+))?", re.IGNORECASE)
-_JA_PARAGRAPH_START = re.compile(r"^([0-9０-９]+)[\u3000 ]")
-_EN_PARAGRAPH_START = re.compile(r"^\((\d+)\)\s")
+_JA_PARAGRAPH_START = re.compile(r"^([0-9０-９]{1,3})[\u3000 ]")
+_EN_PARAGRAPH_START = re.compile(r"^\((\d{1,3})\)\s")
 _EN_LAW_NUMBER = re.compile(r"\b(Act|Cabinet Order|Ministerial Ordinance) No\. (\d+) of (\d{4})")
 
 
@@ -194,7 +219,7 @@ def load_tmx(raw: bytes, where: str) -> Extracted:
         sides = {}
         for tuv in tu.findall("tuv"):
             lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").casefold()[:2]
-            seg = _text(tuv.find("seg"))
+            seg = _text(tuv.find("seg")).strip()
             if lang and seg:
                 sides[lang] = seg
         if sides:
@@ -211,9 +236,9 @@ def load_tmx(raw: bytes, where: str) -> Extracted:
     for n, sides in enumerate(units, start=1):
         ja, en = sides.get("ja", ""), sides.get("en", "")
         started = _JA_ARTICLE_START.match(ja) or _EN_ARTICLE_START.match(en)
-        if started:
-            main = kanji_number(started.group(1))
-            sub = started.group(2) and kanji_number(started.group(2))
+        main = kanji_number(started.group(1)) if started else None
+        if main is not None:
+            sub = started.group(2) and kanji_number(started.group(2))  # type: ignore[union-attr]
             article = f"{main}" + (f"-{sub}" if sub else "")
         paragraph = _JA_PARAGRAPH_START.match(ja) or _EN_PARAGRAPH_START.match(en)
         locator = f"{prefix}Article {article}" if article else reference

@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import InputError
 from .schema import Region
@@ -121,7 +122,6 @@ def _docx(raw: bytes, where: str) -> Extracted:
     import zipfile
 
     from docx import Document
-    from docx.table import Table
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -132,10 +132,23 @@ def _docx(raw: bytes, where: str) -> Extracted:
                     f"{MAX_UNPACKED_BYTES}-byte limit"
                 )
         document = Document(io.BytesIO(raw))
+        text = _docx_text(document)
+        props = document.core_properties
+        title, language = props.title or None, _language_code(props.language)
+        date = props.created.date().isoformat() if props.created else None
     except InputError:
         raise
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors, ValueError ...
         raise InputError(f"{where}: cannot read the DOCX ({type(exc).__name__})") from None
+    if not text.strip():
+        raise InputError(f"{where}: the DOCX has no text")
+    return Extracted(text, title, date, language)
+
+
+def _docx_text(document: Any) -> str:
+    """Paragraphs, headings (as "# ...", so they become sections) and table rows, in order."""
+    from docx.table import Table
+
     blocks: list[str] = []
     for item in document.iter_inner_content():
         if isinstance(item, Table):
@@ -152,17 +165,11 @@ def _docx(raw: bytes, where: str) -> Extracted:
         if style.startswith(("Heading", "Title")) and "\n" not in text:
             text = "# " + text  # so the chunker takes it as the section heading
         blocks.append(text)
-    text = "\n\n".join(blocks)
-    if not text.strip():
-        raise InputError(f"{where}: the DOCX has no text")
-    props = document.core_properties
-    date = props.created.date().isoformat() if props.created else None
-    return Extracted(text, props.title or None, date, _language_code(props.language))
+    return "\n\n".join(blocks)
 
 
 def _pdf(raw: bytes, where: str) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     if not raw.startswith(b"%PDF"):
         raise InputError(f"{where}: not a PDF file")
@@ -174,7 +181,7 @@ def _pdf(raw: bytes, where: str) -> Extracted:
         title = reader.metadata.title if reader.metadata and reader.metadata.title else None
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except Exception as exc:  # pypdf raises many kinds on damaged files, not only PdfReadError
         raise InputError(f"{where}: cannot read the PDF ({type(exc).__name__})") from None
     text, regions = "", []
     for number, page in enumerate(pages, start=1):

@@ -142,20 +142,22 @@ def _stem(word: str) -> str:
 
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUM = r"[0-9〇零一二三四五六七八九十百千]+"
+_NUM = r"[0-9〇零一二三四五六七八九十百千]{1,8}"
 _ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 # References written three ways that must meet: 第二十七条 = 第27条 = Article 27 (art27),
 # 第五十三号 = No. 53 (no53), 令和7年 = 2025. Matched on NFKC-folded, lower-cased text.
 _JA_ARTICLE = re.compile(rf"第({_NUM})条(?:の({_NUM}))?")
-_EN_ARTICLE = re.compile(r"\b(?:articles?|art\.)\s*(\d+)(?:-(\d+))?")
+_EN_ARTICLE = re.compile(r"\b(?:articles?|art\.)\s*(\d{1,8})(?:-(\d{1,8}))?\b")
 _JA_NUMBER = re.compile(rf"第({_NUM})号")
-_EN_NUMBER = re.compile(r"\bno\.\s*(\d+)")
+_EN_NUMBER = re.compile(r"\bno\.\s*(\d{1,8})\b")
 _ERA_YEAR = re.compile(rf"({'|'.join(_ERAS)})\s*(元|{_NUM})\s*年")
 
 
 def kanji_number(text: str) -> int | None:
     """二十七 -> 27, 百五 -> 105, 二〇二五 -> 2025, 27 -> 27; None if it is not a number."""
-    if text.isdigit():
+    if len(text) > 12:
+        return None  # not a reference anyone writes; and int() of huge strings is refused
+    if text.isascii() and text.isdigit():
         return int(text)
     if all(c in _KANJI_DIGITS for c in text):  # digit by digit, as in 二〇二五
         return int("".join(str(_KANJI_DIGITS[c]) for c in text))

@@ -34,7 +34,7 @@ EXAMPLES = (
     "AI事業者ガイドラインはいつ公表されましたか？",
 )
 DOCUMENT_COLUMNS = ["doc_id", "title", "publisher", "date", "language", "chunks"]
-_MARKER = re.compile(r"\[(\d+)\]")
+_MARKER = re.compile(r"\[(\d{1,4})\]")  # [n]; longer digit runs are not markers
 
 CSS = """
 #sources .source {border:1px solid var(--border-color-primary);border-radius:8px;
