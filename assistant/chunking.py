@@ -23,6 +23,9 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•・]|\(?\d+[.)]|\(?[a-z][.)]\s)")
 _ITEM_START = re.compile(r"^\s*(?:[-*•・]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _HEADING_MAX_CHARS = 100
+# Bumped whenever chunk_document would cut an unchanged document differently, so that the
+# next ingest re-chunks instead of reusing the committed chunks.
+CHUNK_FORMAT = "2"
 
 
 def chunk_id(doc_id: str, section: str, start: int, end: int, text: str) -> str:

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .chunking import chunk_document, evidence_units
+from .chunking import CHUNK_FORMAT, chunk_document, evidence_units
 from .embeddings import Embedder, make_embedder
 from .errors import AssistantError, IndexStateError
 from .keyword import KEYWORD_FORMAT, KeywordIndex
@@ -50,6 +50,15 @@ def passage_text(chunk: Chunk) -> str:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _layout(doc: SourceDocument) -> str:
+    """What else, beside the file's bytes, decides a document's chunks: its body (declared
+    boilerplate can move) and its regions."""
+    regions = [
+        (r.start, r.end, r.locator, r.page, r.link, r.section, r.language) for r in doc.regions
+    ]
+    return _sha(json.dumps([doc.body, regions, doc.language]))[:16]
 
 
 def _write_atomic(path: Path, data: str) -> None:
@@ -264,24 +273,82 @@ class Index:
                 new_docs[doc_id] = record
 
         chunks: list[Chunk] = [c for c in old_chunks if c.doc_id in new_docs]
+        # An unchanged document (same bytes, same layout, same chunking) keeps its chunks as
+        # committed: re-ingesting a large unchanged corpus reads and hashes, nothing more.
+        chunking = f"{CHUNK_FORMAT}/{self.settings.chunk_max_chars}"
+        reuse = registry.get("chunking") == chunking
+        old_by_doc: dict[str, list[Chunk]] = {}
+        for chunk in old_chunks:
+            old_by_doc.setdefault(chunk.doc_id, []).append(chunk)
         for doc in documents:
             previous = old_docs.get(doc.doc_id)
+            layout = _layout(doc)
             if previous is None:
                 report.added.append(doc.doc_id)
-            elif previous["sha256"] != doc.sha256:
+            elif previous["sha256"] != doc.sha256 or previous.get("layout") != layout:
                 report.updated.append(doc.doc_id)
             else:
                 report.unchanged.append(doc.doc_id)
             new_docs[doc.doc_id] = {
                 **doc.meta(),
                 "snapshot": f"documents/{doc.sha256}.txt",
+                "layout": layout,
             }
-            doc_chunks = chunk_document(doc, max_chars=self.settings.chunk_max_chars)
+            kept = old_by_doc.get(doc.doc_id) if reuse and previous is not None else None
+            if kept and doc.doc_id in report.unchanged and len(kept) == previous.get("chunks"):
+                doc_chunks = kept
+            else:
+                doc_chunks = chunk_document(doc, max_chars=self.settings.chunk_max_chars)
             new_docs[doc.doc_id]["chunks"] = len(doc_chunks)
             chunks.extend(doc_chunks)
             self._snapshot(doc)
 
         desired = {c.chunk_id: c for c in chunks}
+        # The stamp names the keyword index: new when the chunks or the tokeniser change.
+        stamp = _sha("\n".join([KEYWORD_FORMAT, *sorted(desired)]))
+        # Nothing to do in the vector store when nothing changed since the last commit, in
+        # the same store (a new chroma_url or embedding model is an empty collection).
+        store = f"{self.settings.chroma_url or 'embedded'} {self.collection.name}"
+        settled = (
+            not (report.added or report.updated or report.removed)
+            and registry.get("stamp") == stamp
+            and registry.get("chunking") == chunking
+            and registry.get("store") == store
+            and (self.root / f"keyword-{stamp[:16]}").is_dir()
+            and self.collection.count() == len(desired)
+        )
+        if not settled:
+            self._reconcile(desired, report, progress)
+        report.total_chunks = len(desired)
+        keyword_dir = f"keyword-{stamp[:16]}"
+        if registry.get("keyword_dir") != keyword_dir or not (self.root / keyword_dir).is_dir():
+            ordered = sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
+            tmp = self.root / f".{keyword_dir}.tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            KeywordIndex.build(ordered).save(tmp)
+            shutil.rmtree(self.root / keyword_dir, ignore_errors=True)
+            os.replace(tmp, self.root / keyword_dir)
+
+        new_registry = {
+            "version": REGISTRY_VERSION,
+            "stamp": stamp,
+            "chunking": chunking,
+            "store": store,
+            "keyword_dir": keyword_dir,
+            "documents": dict(sorted(new_docs.items())),
+        }
+        if new_registry != registry:
+            _write_atomic(
+                self.registry_path, json.dumps(new_registry, indent=1, ensure_ascii=False)
+            )
+        self._registry = new_registry
+        self._cleanup(new_registry)
+        return report
+
+    def _reconcile(
+        self, desired: dict[str, Chunk], report: IngestReport, progress: Progress | None
+    ) -> None:
+        """Make the vector store hold exactly the vectors of `desired` (and their units)."""
         # A chunk counts as stored only with its unit vectors (older indexes lack them).
         with_units = {m["chunk_id"] for m in self.units.get(include=["metadatas"])["metadatas"]}
         stored = set(self.collection.get(include=[])["ids"])
@@ -298,32 +365,6 @@ class Index:
             doomed = to_delete_units[start : start + 5000]
             self.units.delete(where={"chunk_id": {"$in": doomed}})
         report.deleted_chunks = len(to_delete)
-        report.total_chunks = len(desired)
-
-        # The stamp names the keyword index: new when the chunks or the tokeniser change.
-        stamp = _sha("\n".join([KEYWORD_FORMAT, *sorted(desired)]))
-        keyword_dir = f"keyword-{stamp[:16]}"
-        if registry.get("keyword_dir") != keyword_dir or not (self.root / keyword_dir).is_dir():
-            ordered = sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
-            tmp = self.root / f".{keyword_dir}.tmp"
-            shutil.rmtree(tmp, ignore_errors=True)
-            KeywordIndex.build(ordered).save(tmp)
-            shutil.rmtree(self.root / keyword_dir, ignore_errors=True)
-            os.replace(tmp, self.root / keyword_dir)
-
-        new_registry = {
-            "version": REGISTRY_VERSION,
-            "stamp": stamp,
-            "keyword_dir": keyword_dir,
-            "documents": dict(sorted(new_docs.items())),
-        }
-        if new_registry != registry:
-            _write_atomic(
-                self.registry_path, json.dumps(new_registry, indent=1, ensure_ascii=False)
-            )
-        self._registry = new_registry
-        self._cleanup(new_registry)
-        return report
 
     def _snapshot(self, doc: SourceDocument) -> None:
         path = self.root / "documents" / f"{doc.sha256}.txt"

@@ -144,3 +144,36 @@ def test_asking_an_empty_index_says_to_ingest(fresh_bot):
 
     with pytest.raises(IndexStateError, match="assistant ingest"):
         fresh_bot.ask("What is the AI Safety Institute?")
+
+
+def test_unchanged_reingest_reuses_committed_chunks_but_notices_an_emptied_store(
+    tmp_path, embedder
+):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A)
+    settings = make_settings(tmp_path / "data")
+    Assistant(settings, embedder=embedder).ingest([docs])
+    registry = json.loads((tmp_path / "data" / "registry.json").read_text())
+    again = Assistant(settings, embedder=embedder).ingest([docs])
+    assert again.unchanged == ["a"] and again.embedded == 0
+    assert json.loads((tmp_path / "data" / "registry.json").read_text()) == registry
+
+    # A new, empty store (another collection, embedding model or Chroma server): the
+    # registry alone must not make the ingest skip the vectors.
+    bot = Assistant(settings.with_overrides(collection="elsewhere"), embedder=embedder)
+    rebuilt = bot.ingest([docs])
+    assert rebuilt.embedded == rebuilt.total_chunks > 0
+    assert bot.index.verify() == []
+
+
+def test_manifest_boilerplate_change_rechunks_an_unchanged_file(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A + "\n\nSEE ALSO\n\nCall the ministry on 03-0000-0000.")
+    fresh_bot.ingest([docs])
+    assert any("03-0000" in c.text for c in fresh_bot.index.keyword.chunks)
+    manifest = {"documents": [{"file": "a.txt", "boilerplate": [{"tail_from_line": "SEE ALSO"}]}]}
+    write(docs / "manifest.json", json.dumps(manifest))
+    report = fresh_bot.ingest([docs])
+    assert report.updated == ["a"]
+    assert not any("03-0000" in c.text for c in fresh_bot.index.keyword.chunks)
+    assert fresh_bot.index.verify() == []
