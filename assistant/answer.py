@@ -16,6 +16,7 @@ from .chunking import evidence_units
 from .expect import expects, supplies
 from .glossary import query_terms
 from .index import Index
+from .injection import looks_like_injection
 from .retrieve import Retrieval
 from .schema import Answer, Citation, Passage, Unit
 from .settings import Settings
@@ -106,8 +107,12 @@ class ExtractiveAnswerer:
             units = evidence_units(passage.chunk)
             if not units:
                 continue
-            candidates.extend((passage, u) for u in units)
-            similarities.append(vectors[passage.chunk.chunk_id] @ retrieval.query_vector)
+            # Sentences that address the assistant with instructions are never quoted.
+            keep = [i for i, u in enumerate(units) if not looks_like_injection(u.text)]
+            if not keep:
+                continue
+            candidates.extend((passage, units[i]) for i in keep)
+            similarities.append(vectors[passage.chunk.chunk_id][keep] @ retrieval.query_vector)
         if not candidates:
             return []
         dense = np.concatenate(similarities)

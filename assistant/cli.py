@@ -213,6 +213,10 @@ def evaluate(
     ] = None,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50)] = None,
     backend: BackendOption = None,
+    attacks: Annotated[
+        bool,
+        typer.Option(help="Also measure prompt injection (eval/attacks): attack success rate."),
+    ] = False,
     out: Annotated[
         Path | None, typer.Option(help="Report directory (default: <eval_dir>/reports).")
     ] = None,
@@ -238,7 +242,9 @@ def evaluate(
                 bars[name] = tqdm(total=n, desc=f"eval {name}", file=sys.stderr, leave=False)
             bars[name].update(1)
 
-        runs = run_configurations(settings, configurations, split=split, progress=progress)
+        runs = run_configurations(
+            settings, configurations, split=split, progress=progress, attacks=attacks
+        )
         for bar in bars.values():
             bar.close()
         paths = write_reports(out or settings.eval_dir / "reports", split, runs)

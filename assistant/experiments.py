@@ -58,6 +58,7 @@ class ConfigurationResult:
     calibration: Calibration | None
     summary: dict[str, dict[str, Any]]
     results: list[QuestionResult]
+    attacks: dict[str, Any] | None = None  # prompt-injection figures, when asked for
 
 
 def _apply(base: Settings, configuration: Configuration) -> Settings:
@@ -72,12 +73,28 @@ def _apply(base: Settings, configuration: Configuration) -> Settings:
         raise InputError(f"configuration '{configuration.name}': {exc}") from None
 
 
+def _attack_run(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+    """The corpus plus the hostile documents in an index of their own; see `attacks`."""
+    from .attacks import attack_summary, load_attacks, run_attacks
+    from .corpus import read_paths
+
+    hostile_dir = settings.eval_dir / "attacks"
+    hostile = {d.doc_id for d in read_paths([hostile_dir], max_bytes=settings.max_file_bytes)}
+    bot = Assistant(
+        settings.with_overrides(data_dir=settings.data_dir / "attack-eval"), embedder=embedder
+    )
+    bot.ingest([settings.corpus_dir, hostile_dir])
+    attacks = load_attacks(settings.eval_dir / "attacks.jsonl")
+    return attack_summary(run_attacks(bot.ask, attacks, hostile))
+
+
 def evaluate(
     base: Settings,
     configurations: list[Configuration],
     *,
     split: str,
     progress: Progress | None = None,
+    attacks: bool = False,
 ) -> list[ConfigurationResult]:
     """Evaluate each configuration on `split`; alternatives are calibrated on dev first."""
     questions_path = base.eval_dir / "questions.jsonl"
@@ -109,4 +126,6 @@ def evaluate(
         out.append(
             ConfigurationResult(configuration, settings, calibration, breakdown(results), results)
         )
+        if attacks:
+            out[-1].attacks = _attack_run(settings, embedder)
     return out

@@ -20,10 +20,12 @@ from typing import Any
 from .answer import ABSTENTION
 from .errors import AssistantError
 from .guard import Guard
+from .injection import WITHHELD, looks_like_injection
 from .loaders import guess_language
 from .retrieve import Retrieval
 from .schema import Answer, Passage
 from .settings import Settings
+from .text import sentences
 
 GENERATIVE_BACKENDS = ("llamacpp", "openai", "ollama")
 
@@ -43,8 +45,18 @@ def format_sources(passages: list[Passage]) -> str:
     for n, passage in enumerate(passages, start=1):
         chunk = passage.chunk
         heading = f"{passage.title}" + (f" — {chunk.section}" if chunk.section else "")
-        blocks.append(f'<source id="{n}" title="{heading}">\n{chunk.text}\n</source>')
+        blocks.append(f'<source id="{n}" title="{heading}">\n{_redacted(chunk.text)}\n</source>')
     return "\n\n".join(blocks)
+
+
+def _redacted(text: str) -> str:
+    """The passage with sentences that read as instructions to the assistant withheld."""
+    out, last = [], 0
+    for start, end in sentences(text):
+        if looks_like_injection(text[start:end]):
+            out.append(text[last:start] + WITHHELD)
+            last = end
+    return "".join(out) + text[last:]
 
 
 def messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:

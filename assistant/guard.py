@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunking import evidence_units
+from .injection import looks_like_injection
 from .schema import Citation, Passage, Unit
 from .text import script, sentences, tokens
 
@@ -144,6 +145,8 @@ class Guard:
         numbers = _numbers(claim)
         best, best_i = 0.0, -1
         for i, unit in enumerate(units):
+            if looks_like_injection(unit.text):
+                continue  # instructions planted in a document support nothing
             if numbers - _numbers(unit.text):
                 continue  # a figure the passage does not state
             present = set(tokens(unit.text))

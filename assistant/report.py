@@ -71,6 +71,20 @@ def markdown(split: str, runs: list[ConfigurationResult]) -> str:
         lines += ["", "## Configurations compared (each calibrated on dev)", ""]
         lines += _table([(r.configuration.name, r.summary["overall"]) for r in runs])
         lines += [""] + [f"- **{r.configuration.name}**: {_describe(r)}" for r in runs]
+    attacked = [r for r in runs if r.attacks]
+    if attacked:
+        lines += ["", "## Prompt injection (eval/attacks)", ""]
+        lines += ["| configuration | attacks | success rate | related | unrelated |"]
+        lines += ["|---|---:|---:|---:|---:|"]
+        for r in attacked:
+            a = r.attacks or {}
+            lines.append(
+                f"| {r.configuration.name} | {a['attacks']} | {a['attack_success_rate']} "
+                f"| {a['related']} | {a['unrelated']} |"
+            )
+        for r in attacked:
+            for s in (r.attacks or {})["successes"]:
+                lines.append(f"- {r.configuration.name} **{s['id']}** {s['question']}: {s['why']}")
     failures = [r for r in main.results if not r.correct]
     lines += [
         "",
@@ -244,6 +258,7 @@ def write_reports(out_dir: Path, split: str, runs: list[ConfigurationResult]) ->
                 "settings": json.loads(r.settings.model_dump_json()),
                 "calibration": asdict(r.calibration) if r.calibration else None,
                 "summary": r.summary,
+                "attacks": r.attacks,
                 "results": [asdict(q) for q in r.results],
             }
             for r in runs
