@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,6 +48,9 @@ def safe_upload_name(name: str) -> str:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise InputError(f"{base or name!r}: unsupported file type (supported: {kinds})")
     return f"{slugify(Path(base).stem)}{suffix}"
+
+
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 
 
 def _parallel(chunk: Chunk) -> dict[str, str]:
@@ -170,9 +174,13 @@ class Assistant:
 
     # ------------------------------------------------------------------ questions
     def check_question(self, question: str) -> str:
-        text = question.strip() if isinstance(question, str) else ""
+        text = question if isinstance(question, str) else ""
+        # Control and zero-width characters carry no meaning and confuse matching: drop them.
+        text = _INVISIBLE.sub("", text).strip()
         if not text:
             raise InputError("the question is empty")
+        if not any(ch.isalnum() for ch in text):
+            raise InputError("the question has no words in it")
         if len(text) > self.settings.max_question_chars:
             raise InputError(
                 f"the question is {len(text)} characters long; the limit is "

@@ -40,12 +40,29 @@ def test_ask_json_prints_one_object_per_question(env):
     assert second["abstained"] is True and second["citations"] == []
 
 
-@pytest.mark.parametrize("question", ["", "   ", "y" * 3000])
+@pytest.mark.parametrize(
+    "question", ["", "   ", "y" * 3000, "\u200b\u200b\ufeff", "\x00\x07\x1b", "?!…。"]
+)
 def test_bad_question_is_a_one_line_error(env, question):
     result = runner.invoke(app, ["ask", "--json", "fine question about AI?", question])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the AI\u200b Safety\u00a0Institute\x07 established?",  # zero-width, control
+        "When was the ＡＩ Safety Institute 設立された?",  # full-width and mixed script
+        "AIセーフティ・インスティテュートはいつ設立されましたか\u200d？",
+    ],
+)
+def test_odd_but_meaningful_questions_are_answered(env, question):
+    result = runner.invoke(app, ["ask", "--json", question])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert not answer["abstained"] and "2024" in answer["answer"]
 
 
 def test_ingest_errors_leave_index_untouched(env, tmp_path):
