@@ -84,9 +84,11 @@ def calibrate(
     scores would flip decisions.
     """
     evidence: list[tuple[EvalQuestion, list[Evidence]]] = []
+    refused = []  # out of scope whatever the threshold (a name the corpus never uses...)
     for i, q in enumerate(questions, start=1):
         retrieval = bot.retriever.retrieve(q.question, bot.settings.k)
         evidence.append((q, bot.answerer.evidence(q.question, retrieval)))
+        refused.append(bot.out_of_scope(q.question) is not None)
         if progress:
             progress(i, len(questions))
     n = bot.settings.answer_sentences
@@ -96,7 +98,7 @@ def calibrate(
     for weight in DENSE_WEIGHTS:
         replayed = [(q, rescore(r, weight)) for q, r in evidence]
         top = np.array([r[0].score if r else 0.0 for _, r in replayed])
-        answers = top[None, :] >= cuts[:, None]  # (cuts, questions): answered or not
+        answers = (top[None, :] >= cuts[:, None]) & ~np.array(refused)  # (cuts, questions)
         for ratio in RATIOS:
             good = np.array([_answered_well(q, r, ratio, n) for q, r in replayed])
             accuracy = np.where(answers, good, ~answerable).mean(axis=1)

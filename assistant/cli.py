@@ -81,6 +81,12 @@ def ingest(
         typer.Argument(help="Files or directories (default: the corpus directory)."),
     ] = None,
     data_dir: DataDir = None,
+    reread: Annotated[
+        bool,
+        typer.Option(
+            help="Read every file, even those whose size and modification time are unchanged."
+        ),
+    ] = False,
 ) -> None:
     """Add or update documents in the index; unchanged documents cost nothing."""
     from tqdm import tqdm
@@ -98,7 +104,7 @@ def ingest(
             bar.n = done
             bar.refresh()
 
-        report = bot.ingest(paths or None, progress=progress)
+        report = bot.ingest(paths or None, progress=progress, reread=reread)
         if bar is not None:
             bar.close()
     except AssistantError as error:

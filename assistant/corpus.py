@@ -12,17 +12,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .loaders import LOADERS, guess_language
-from .schema import SourceDocument
+from .schema import KnownDocument, SourceDocument
 from .text import lines, normalize
 
 SUPPORTED_SUFFIXES = frozenset(LOADERS)
 MANIFEST_NAME = "manifest.json"
+# Bumped whenever reading a file can give a different `SourceDocument` for the same bytes (a
+# loader or metadata change), so the next ingest reads every file instead of trusting stats.
+READ_FORMAT = "1"
+# A file modified this close to when it was read may change again within the same timestamp
+# tick without its size changing; such a file is always read again next time.
+_SETTLED_NS = 2_000_000_000
 
 # Headings that open a trailing section which is never the article itself.
 _TRAILING_BOILERPLATE = frozenset(
@@ -115,7 +122,9 @@ def read_document(
     if path.suffix.casefold() not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise InputError(f"{where}: unsupported file type '{path.suffix}' (supported: {kinds})")
-    size = path.stat().st_size
+    read_at = time.time_ns()
+    stat = path.stat()
+    size = stat.st_size
     if size > max_bytes:
         raise InputError(f"{where}: file is {size} bytes, over the {max_bytes}-byte limit")
     try:
@@ -136,7 +145,15 @@ def read_document(
         language=str(entry.get("language") or extracted.language or guess_language(text)),
         body=body_spans(text, entry.get("boilerplate", ())),
         regions=extracted.regions,
+        stat=(size, stat.st_mtime_ns) if read_at - stat.st_mtime_ns > _SETTLED_NS else None,
+        entry_key=entry_key(entry),
     )
+
+
+def entry_key(entry: dict[str, Any] | None) -> str:
+    """A short hash of a manifest entry (what, beside the bytes, decides a document)."""
+    text = json.dumps(entry or {}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def discover(path: Path) -> list[Path]:
@@ -154,12 +171,23 @@ def discover(path: Path) -> list[Path]:
     )
 
 
-def read_paths(paths: Iterable[Path], *, max_bytes: int) -> list[SourceDocument]:
-    """Read every document under `paths`, all or nothing: any bad file raises `InputError`."""
-    documents: list[SourceDocument] = []
+def read_paths(
+    paths: Iterable[Path],
+    *,
+    max_bytes: int,
+    known: dict[str, dict[str, Any]] | None = None,
+) -> list[SourceDocument | KnownDocument]:
+    """Read every document under `paths`, all or nothing: any bad file raises `InputError`.
+
+    `known` maps resolved paths to their committed registry records; a file whose size,
+    modification time and manifest entry match its record is not read but returned as a
+    `KnownDocument` (how re-ingesting a large unchanged corpus stays fast)."""
+    known = known or {}
+    documents: list[SourceDocument | KnownDocument] = []
     seen: dict[str, str] = {}
     manifests: dict[Path, dict[str, dict[str, Any]]] = {}  # read each directory's manifest once
     for root in paths:
+        root = root.resolve()  # once, so that a file's path is its resolved path (no symlinks)
         files = discover(root)
         if root.is_dir() and not files:
             raise InputError(f"{root}: no supported documents found")
@@ -167,7 +195,9 @@ def read_paths(paths: Iterable[Path], *, max_bytes: int) -> list[SourceDocument]
             if file.parent not in manifests:
                 manifests[file.parent] = load_manifest(file.parent)
             entry = manifests[file.parent].get(file.name)
-            doc = read_document(file, entry=entry, max_bytes=max_bytes)
+            doc = _unchanged(file, entry, known) or read_document(
+                file, entry=entry, max_bytes=max_bytes
+            )
             if doc.doc_id in seen:
                 if seen[doc.doc_id] == doc.path:
                     continue  # the same file named twice
@@ -177,3 +207,21 @@ def read_paths(paths: Iterable[Path], *, max_bytes: int) -> list[SourceDocument]
             seen[doc.doc_id] = doc.path
             documents.append(doc)
     return documents
+
+
+def _unchanged(
+    file: Path, entry: dict[str, Any] | None, known: dict[str, dict[str, Any]]
+) -> KnownDocument | None:
+    if not known:
+        return None
+    path = str(file)  # resolved, unless a symlink inside the tree (then it is just read)
+    record = known.get(path)
+    if record is None or not record.get("stat") or record.get("entry") != entry_key(entry):
+        return None
+    try:
+        stat = file.stat()
+    except OSError:
+        return None  # reading it will say what is wrong
+    if [stat.st_size, stat.st_mtime_ns] != list(record["stat"]):
+        return None
+    return KnownDocument(record["doc_id"], path, (stat.st_size, stat.st_mtime_ns))

@@ -58,6 +58,13 @@ def translated_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(extra))
 
 
+def matched_phrases(question: str) -> list[str]:
+    """The English glossary phrases that occur in `question` (NFKC-folded, lower case)."""
+    _, en_to_ja = _entries()
+    folded = normalize(question)
+    return [m.group(0) for pattern, _ in en_to_ja if (m := pattern.search(folded))]
+
+
 def query_terms(question: str) -> list[str]:
     """A question's own keyword terms, then the other language's terms for its vocabulary."""
     own = tokens(question)

@@ -199,12 +199,16 @@ class Guard:
                 # Models mis-number sources, or leave a sentence without any: a sentence that
                 # another retrieved passage supports is cited there (with `cite_uncited`, even
                 # one that carried no marker). The support check is the same.
+                # The words are checked against every other passage, the model (if any) only
+                # against the best of them: one call per sentence, not one per passage.
                 scored = [
-                    (support(claim, vector, p), p)
+                    (self.support(claim, vector, units[p], vectors[p]), p)
                     for p in range(len(passages))
                     if p + 1 not in markers
                 ]
                 (score, i), p = max(scored, default=((0.0, -1), -1))
+                if score >= 1.0 and self.entails and not self.entails(units[p][i].text, claim):
+                    score = 0.0
                 if score >= 1.0:
                     backing.append((p, units[p][i]))
                     how = "moved" if markers else "added"

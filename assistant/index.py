@@ -33,11 +33,13 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .chunking import CHUNK_FORMAT, chunk_document, evidence_units
+from .corpus import READ_FORMAT
 from .embeddings import Embedder, make_embedder
 from .errors import AssistantError, IndexStateError
 from .keyword import KEYWORD_FORMAT, KeywordIndex
-from .schema import Chunk, SourceDocument
+from .schema import Chunk, KnownDocument, SourceDocument
 from .settings import Settings
+from .text import tokens
 
 REGISTRY_VERSION = 1
 Progress = Callable[[int, int], None]
@@ -111,6 +113,7 @@ class Index:
         self._units: Any = None
         self._keyword: KeywordIndex | None = None
         self._keyword_dir: str | None = None
+        self._vocabulary: tuple[KeywordIndex, frozenset[str]] | None = None
         self._registry: dict[str, Any] | None = None
         self._registry_stamp: tuple[int, int, int] | None = None
 
@@ -226,6 +229,19 @@ class Index:
             self._keyword_dir = name
         return self._keyword
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The terms of the indexed text and of the documents' titles and publishers."""
+        keyword = self.keyword
+        if self._vocabulary is None or self._vocabulary[0] is not keyword:
+            words = set(keyword.terms)
+            for record in self.documents.values():
+                words.update(
+                    tokens(f"{record.get('title') or ''}\n{record.get('publisher') or ''}")
+                )
+            self._vocabulary = (keyword, frozenset(words))
+        return self._vocabulary[1]
+
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -237,9 +253,18 @@ class Index:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     # ----------------------------------------------------------------- writing
+    def known_files(self) -> dict[str, dict[str, Any]]:
+        """Committed document records by file path, for `read_paths` to skip unchanged files;
+        empty when the committed chunks were made by another chunking or reading format."""
+        registry = self.registry()
+        current = f"{CHUNK_FORMAT}/{self.settings.chunk_max_chars}"
+        if registry.get("chunking") != current or registry.get("reading") != READ_FORMAT:
+            return {}
+        return {record["path"]: record for record in registry["documents"].values()}
+
     def sync(
         self,
-        documents: list[SourceDocument],
+        documents: list[SourceDocument | KnownDocument],
         *,
         scopes: list[Path] = (),  # type: ignore[assignment]
         remove: list[str] = (),  # type: ignore[assignment]
@@ -252,7 +277,7 @@ class Index:
 
     def _sync(
         self,
-        documents: list[SourceDocument],
+        documents: list[SourceDocument | KnownDocument],
         scopes: list[Path],
         remove: list[str],
         progress: Progress | None,
@@ -282,6 +307,19 @@ class Index:
             old_by_doc.setdefault(chunk.doc_id, []).append(chunk)
         for doc in documents:
             previous = old_docs.get(doc.doc_id)
+            if isinstance(doc, KnownDocument):
+                kept = old_by_doc.get(doc.doc_id, [])
+                if (
+                    previous is None
+                    or not reuse
+                    or previous.get("stat") != list(doc.stat)
+                    or len(kept) != previous.get("chunks")
+                ):  # another ingest committed in between
+                    raise IndexStateError("the index changed during this ingest; run it again")
+                report.unchanged.append(doc.doc_id)
+                new_docs[doc.doc_id] = previous
+                chunks.extend(kept)
+                continue
             layout = _layout(doc)
             if previous is None:
                 report.added.append(doc.doc_id)
@@ -293,6 +331,8 @@ class Index:
                 **doc.meta(),
                 "snapshot": f"documents/{doc.sha256}.txt",
                 "layout": layout,
+                "stat": list(doc.stat) if doc.stat else None,
+                "entry": doc.entry_key,
             }
             kept = old_by_doc.get(doc.doc_id) if reuse and previous is not None else None
             if kept and doc.doc_id in report.unchanged and len(kept) == previous.get("chunks"):
@@ -333,6 +373,7 @@ class Index:
             "version": REGISTRY_VERSION,
             "stamp": stamp,
             "chunking": chunking,
+            "reading": READ_FORMAT,
             "store": store,
             "keyword_dir": keyword_dir,
             "documents": dict(sorted(new_docs.items())),

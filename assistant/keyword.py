@@ -70,6 +70,11 @@ class KeywordIndex:
         return Counter(term for chunk in self.chunks for term in set(index_terms(chunk)))
 
     @cached_property
+    def terms(self) -> frozenset[str]:
+        """Every term the indexed text uses."""
+        return frozenset(self._document_frequency)
+
+    @cached_property
     def by_link(self) -> dict[tuple[str, str], list[Chunk]]:
         """Chunks that share a link (the same provision in two languages), by (doc, link)."""
         linked: dict[tuple[str, str], list[Chunk]] = {}
@@ -100,5 +105,18 @@ class KeywordIndex:
         if not terms:
             return []
         scores = self._bm25.get_scores(terms)
-        top = np.argsort(-scores, kind="stable")[:n]
-        return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(self.chunks[i], float(scores[i])) for i in top_n(scores, n) if scores[i] > 0]
+
+
+def top_n(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the `n` highest scores, best first, ties in index order: what a stable sort
+    of the whole array gives, in linear time (a full sort of a million scores costs ~140 ms)."""
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    if n >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    kth = np.partition(scores, len(scores) - n)[len(scores) - n]  # the n-th highest score
+    above = np.flatnonzero(scores > kth)
+    ties = np.flatnonzero(scores == kth)[: n - len(above)]
+    chosen = np.sort(np.concatenate([above, ties]))
+    return chosen[np.argsort(-scores[chosen], kind="stable")]

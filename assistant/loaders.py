@@ -216,10 +216,11 @@ def _laws():  # type: ignore[no-untyped-def]
 
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")  # letters (and the rare non-decimal numeral), counted in C
 
 
 def guess_language(text: str) -> str:
     """'ja' when at least a fifth of the letters are Japanese/Chinese characters, else 'en'."""
     sample = text[:20_000]
-    letters = sum(ch.isalpha() for ch in sample) or 1
+    letters = len(_LETTER.findall(sample)) or 1
     return "ja" if len(_CJK_CHAR.findall(sample)) / letters >= 0.2 else "en"

@@ -28,9 +28,11 @@ from .generate import GenerativeAnswerer, chat_model, entailment_check
 from .ground import invalid_citations
 from .guard import Guard
 from .index import Index, IngestReport, Progress
+from .injection import looks_like_injection
 from .loaders import guess_language
 from .retrieve import Retriever
 from .schema import Answer, Chunk
+from .scope import unknown_names
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -111,16 +113,22 @@ class Assistant:
 
     # ------------------------------------------------------------------ documents
     def ingest(
-        self, paths: Iterable[Path | str] | None = None, *, progress: Progress | None = None
+        self,
+        paths: Iterable[Path | str] | None = None,
+        *,
+        progress: Progress | None = None,
+        reread: bool = False,
     ) -> IngestReport:
         """Bring the index in step with `paths` (default: the corpus directory).
 
         Files are added or replaced; documents that were ingested from a directory named here
         and are gone from it are removed. All files are read and checked before anything is
-        written, so a bad file changes nothing.
+        written, so a bad file changes nothing. A file with the size, modification time and
+        manifest entry it had when last ingested is not read again, unless `reread`.
         """
         roots = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
-        documents = read_paths(roots, max_bytes=self.settings.max_file_bytes)
+        known = {} if reread else self.index.known_files()
+        documents = read_paths(roots, max_bytes=self.settings.max_file_bytes, known=known)
         scopes = [r for r in roots if r.is_dir()]
         return self.index.sync(documents, scopes=scopes, progress=progress)
 
@@ -220,6 +228,13 @@ class Assistant:
         text = standalone(self.check_question(question), history)
         backend = backend or self.settings.backend
         t0 = time.perf_counter()
+        refusal = self.out_of_scope(text)
+        if refusal:
+            answer = self._in_language(text, Answer(text, ABSTENTION, True, backend=backend))
+            answer.question, answer.standalone_question, answer.notice = question, text, refusal
+            answer.timings_ms = {"total": (time.perf_counter() - t0) * 1000}
+            yield answer
+            return
         retrieval = self.retriever.retrieve(text, k or self.settings.k)
         t1 = time.perf_counter()
         notice = None
@@ -251,6 +266,21 @@ class Assistant:
         }
         answer.passages = retrieval.passages
         yield answer
+
+    def out_of_scope(self, question: str) -> str | None:
+        """Why the documents cannot answer `question` whatever is retrieved, or None: it is
+        addressed to the assistant as instructions, or it names something the corpus never
+        mentions (see `scope`)."""
+        if looks_like_injection(question):
+            return (
+                "the question reads as instructions to the assistant, "
+                "not as a question about the documents"
+            )
+        latin = "latin" in self.index.keyword.scripts
+        unknown = unknown_names(question, self.index.vocabulary, latin=latin)
+        if unknown:
+            return "the documents never mention " + ", ".join(f"“{name}”" for name in unknown)
+        return None
 
     def _with_parallels(self, answer: Answer) -> Answer:
         """Give each citation of a bilingual provision the same provision's other language."""

@@ -43,6 +43,10 @@ class SourceDocument:
     language: str = "en"
     body: tuple[tuple[int, int], ...] = ()
     regions: tuple[Region, ...] = ()  # when the format has them; in text order, not overlapping
+    # (size, mtime_ns) of the file when read, and a hash of its manifest entry: an ingest that
+    # finds both unchanged can reuse the document's record without reading the file again.
+    stat: tuple[int, int] | None = None
+    entry_key: str = ""
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -54,6 +58,16 @@ class SourceDocument:
             "date": self.date,
             "language": self.language,
         }
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    """A file found unchanged since the last ingest (same path, size, modification time and
+    manifest entry): it is not read again, and its committed record and chunks are kept."""
+
+    doc_id: str
+    path: str
+    stat: tuple[int, int]
 
 
 @dataclass(frozen=True)

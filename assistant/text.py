@@ -237,6 +237,20 @@ def japanese_words(run: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_CJK_RUNS = re.compile(rf"[{_CJK}]+")
+
+
+def japanese_proper_nouns(text: str) -> list[tuple[str, tuple[str, ...], str]]:
+    """(surface, part of speech, katakana reading) of each proper noun in the Japanese runs of
+    `text`, as the morphological analyser tags them (東京: 固有名詞, 地名, 一般; トウキョウ)."""
+    return [
+        (m.surface(), tuple(m.part_of_speech()), m.reading_form())
+        for run in _CJK_RUNS.findall(normalize(text))
+        for m in _sudachi().tokenize(run)
+        if m.part_of_speech()[1] == "固有名詞"
+    ]
+
+
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Tokenise for keyword matching: NFKC, case-folded; English words Snowball-stemmed,
     Japanese split into words by a morphological analyser (SudachiPy); references to articles,

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.guard import Guard, split_claims
+from assistant.text import tokens
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +185,25 @@ def test_model_check_can_veto_a_lexically_supported_sentence(corpus_bot, passage
     assert asked and "February 14, 2024" in asked[0][0] and asked[0][1].startswith("The IPA")
     kept = guard_with(says(True)).check(draft, passages)
     assert not kept.abstained and not kept.removed
+
+    # A sentence cited to the wrong source is looked for in the others: the words against
+    # every passage, the model once, for the best of them.
+    wrong = next(i for i in range(1, len(passages) + 1) if i != n)
+    asked.clear()
+    draft = f"The IPA established the AI Safety Institute on February 14, 2024 [{wrong}]."
+    moved = guard_with(says(True)).check(draft, passages)
+    assert [c.marker for c in moved.citations] == [1] and moved.citations[0].quote
+    assert "February 14, 2024" in moved.citations[0].quote
+    assert len([a for a in asked if "February 14, 2024" in a[0]]) == 1
+    assert len(asked) <= 2  # the cited passage (if its words pass) and the best other one
+
+    # Words that most passages share, vetoed by the model: still one question per passage
+    # cited plus one for the best of the rest, however many passages have the words.
+    sharing = [p for p in passages if {"japan", "ai"} <= set(tokens(p.chunk.text))]
+    assert len(sharing) >= 3  # otherwise this would not show the bound
+    asked.clear()
+    vetoed = guard_with(says(False)).check("Japan AI [1].", passages)
+    assert vetoed.abstained and len(asked) <= 2
 
 
 def test_entailment_reply_parsing():

@@ -1,6 +1,7 @@
 """Incremental ingest against a real Chroma and the real embedding model."""
 
 import json
+import os
 
 import pytest
 
@@ -177,3 +178,64 @@ def test_manifest_boilerplate_change_rechunks_an_unchanged_file(fresh_bot, tmp_p
     assert report.updated == ["a"]
     assert not any("03-0000" in c.text for c in fresh_bot.index.keyword.chunks)
     assert fresh_bot.index.verify() == []
+
+
+def _age(path, seconds=60):
+    """Set a file's modification time into the past, as for a corpus that has sat on disk."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+    return path.stat().st_mtime_ns
+
+
+def test_unchanged_files_are_not_read_again_unless_asked(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    a = write(docs / "a.txt", DOC_A)
+    write(docs / "b.txt", DOC_B)
+    for path in docs.iterdir():
+        _age(path)
+    fresh_bot.ingest([docs])
+    registry = fresh_bot.index.registry_path.read_text()
+
+    # Same size and modification time: the file is taken as unchanged without reading it,
+    # so an edit that keeps both (here: same length, time put back) goes unseen...
+    mtime = a.stat().st_mtime_ns
+    a.write_text(DOC_A.replace("banks", "firms"), encoding="utf-8")
+    os.utime(a, ns=(mtime, mtime))
+    report = fresh_bot.ingest([docs])
+    assert sorted(report.unchanged) == ["a", "b"] and report.embedded == 0
+    assert fresh_bot.index.registry_path.read_text() == registry
+    # ...until the files are read again on request.
+    reread = fresh_bot.ingest([docs], reread=True)
+    assert reread.updated == ["a"] and reread.unchanged == ["b"]
+    assert any("firms" in c.text for c in fresh_bot.index.keyword.chunks)
+    assert fresh_bot.index.verify() == []
+
+
+def test_a_file_with_a_new_time_size_or_manifest_entry_is_read(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    a = write(docs / "a.txt", DOC_A)
+    b = write(docs / "b.txt", DOC_B)
+    _age(a), _age(b)
+    fresh_bot.ingest([docs])
+
+    b.write_text(DOC_B.replace("spring", "autumn"), encoding="utf-8")  # same size, new time
+    assert fresh_bot.ingest([docs]).updated == ["b"]
+    a.write_text(DOC_A + " More.", encoding="utf-8")
+    _age(a, seconds=120)  # older than before, but another size
+    assert fresh_bot.ingest([docs]).updated == ["a"]
+
+    write(docs / "manifest.json", json.dumps({"documents": [{"file": "a.txt", "title": "A"}]}))
+    _age(a, seconds=0)
+    report = fresh_bot.ingest([docs])
+    assert fresh_bot.index.documents["a"]["title"] == "A" and report.embedded == 0
+    assert fresh_bot.index.verify() == []
+
+
+def test_a_file_modified_just_before_it_was_read_is_read_again(fresh_bot, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A)  # modified "now": its stat is not trusted next time
+    fresh_bot.ingest([docs])
+    assert fresh_bot.index.documents["a"]["stat"] is None
+    _age(docs / "a.txt")
+    fresh_bot.ingest([docs])  # read again; now settled, its stat is recorded
+    assert fresh_bot.index.documents["a"]["stat"] is not None
