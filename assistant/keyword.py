@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
@@ -66,8 +65,17 @@ class KeywordIndex:
         return cls(chunks, bm25)
 
     @cached_property
-    def _document_frequency(self) -> Counter[str]:
-        return Counter(term for chunk in self.chunks for term in set(index_terms(chunk)))
+    def _document_frequency(self) -> dict[str, int]:
+        """Chunks holding each term: the stored columns of the BM25 matrix (one per term, a
+        row entry per chunk holding it), so nothing is tokenised again at load."""
+        if self._bm25 is None:
+            return {}
+        counts = np.diff(self._bm25.scores["indptr"])
+        return {
+            term: int(counts[i])
+            for term, i in self._bm25.vocab_dict.items()
+            if i < len(counts) and counts[i] > 0 and term
+        }
 
     @cached_property
     def terms(self) -> frozenset[str]:

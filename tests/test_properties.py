@@ -861,3 +861,16 @@ def test_top_n_selects_what_a_stable_full_sort_selects(scores, n):
     array = np.array(scores, dtype=np.float32)
     expected = np.argsort(-array, kind="stable")[:n]
     assert top_n(array, n).tolist() == expected.tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(texts=st.lists(st.one_of(prose, st.text(max_size=40)), min_size=1, max_size=12))
+def test_keyword_document_frequency_is_the_count_of_chunks_holding_each_term(texts):
+    from assistant.keyword import KeywordIndex, index_terms
+    from assistant.schema import Chunk
+
+    chunks = [Chunk(f"d:{i}", "d", t, 0, len(t), "", i) for i, t in enumerate(texts)]
+    index = KeywordIndex.build(chunks)
+    expected = Counter(term for c in chunks for term in set(index_terms(c)))
+    assert index._document_frequency == dict(expected)
+    assert index.terms == frozenset(expected)
