@@ -426,7 +426,11 @@ class Index:
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]
             units = [(c, i, u) for c in batch for i, u in enumerate(evidence_units(c))]
-            unit_vectors, e1, r1 = self._embed(self.units, [u.context for _, _, u in units])
+            texts = [passage_text(c) for c in batch]
+            # One encoder call for the batch's units and chunks: longer, length-sorted batches.
+            (unit_vectors, e1, r1), (vectors, e2, r2) = self._embed_all(
+                [(self.units, [u.context for _, _, u in units]), (self.collection, texts)]
+            )
             if units:
                 self.units.upsert(
                     ids=[f"{c.chunk_id}#{i}" for c, i, _ in units],
@@ -442,8 +446,6 @@ class Index:
                         for c, i, u in units
                     ],
                 )
-            texts = [passage_text(c) for c in batch]
-            vectors, e2, r2 = self._embed(self.collection, texts)
             embedded += e2
             reused += r2
             units_embedded += e1
@@ -467,17 +469,25 @@ class Index:
                 progress(min(start + batch_size, len(chunks)), len(chunks))
         return embedded, reused, units_embedded
 
-    def _embed(self, collection: Any, texts: list[str]) -> tuple[list[Any], int, int]:
-        """Vectors for `texts`, reusing any stored in `collection` under the same text hash."""
-        hashes = [_sha(t) for t in texts]
-        known = self._stored_embeddings(collection, hashes) if texts else {}
-        missing = [i for i, h in enumerate(hashes) if h not in known]
-        vectors: list[Any] = [known.get(h) for h in hashes]
-        if missing:
-            fresh = self.embedder.encode([texts[i] for i in missing])
-            for i, vector in zip(missing, fresh, strict=True):
-                vectors[i] = vector.tolist()
-        return vectors, len(missing), len(texts) - len(missing)
+    def _embed_all(self, requests: list[tuple[Any, list[str]]]) -> list[tuple[list[Any], int, int]]:
+        """For each (collection, texts): vectors for the texts, reusing any stored in that
+        collection under the same text hash, with (embedded, reused) counts. What is missing
+        in all of them is embedded in one call."""
+        plans = []
+        to_encode: list[str] = []
+        for collection, texts in requests:
+            hashes = [_sha(t) for t in texts]
+            known = self._stored_embeddings(collection, hashes) if texts else {}
+            missing = [i for i, h in enumerate(hashes) if h not in known]
+            plans.append(([known.get(h) for h in hashes], missing, len(to_encode)))
+            to_encode.extend(texts[i] for i in missing)
+        fresh = self.embedder.encode(to_encode) if to_encode else []
+        results = []
+        for (vectors, missing, offset), (_, texts) in zip(plans, requests, strict=True):
+            for j, i in enumerate(missing):
+                vectors[i] = fresh[offset + j].tolist()
+            results.append((vectors, len(missing), len(texts) - len(missing)))
+        return results
 
     def _stored_embeddings(self, collection: Any, hashes: list[str]) -> dict[str, list[float]]:
         found = collection.get(

@@ -22,10 +22,17 @@ def keyword_ids(bot):
     return {c.chunk_id for c in bot.index.keyword.chunks}
 
 
+def _age(path, seconds=60):
+    """Set a file's modification time into the past, as for a corpus that has sat on disk."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+    return path.stat().st_mtime_ns
+
+
 def test_second_ingest_of_an_unchanged_corpus_embeds_nothing(fresh_bot, tmp_path):
     docs = tmp_path / "docs"
-    write(docs / "a.txt", DOC_A)
-    write(docs / "b.txt", DOC_B)
+    _age(write(docs / "a.txt", DOC_A))  # files that have sat on disk (see the stat tests)
+    _age(write(docs / "b.txt", DOC_B))
     first = fresh_bot.ingest([docs])
     assert sorted(first.added) == ["a", "b"] and first.embedded == first.total_chunks > 0
 
@@ -117,7 +124,7 @@ def test_interrupted_ingest_keeps_indexes_in_agreement_and_rerun_finishes(
 
     def failing_encode(texts, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:  # units and chunks of the first batch are in, the second fails
+        if calls["n"] == 2:  # the first batch (units and chunks: one call) is in; the second fails
             raise KeyboardInterrupt  # as if the process were stopped mid-ingest
         return real_encode(texts, **kwargs)
 
@@ -151,7 +158,7 @@ def test_unchanged_reingest_reuses_committed_chunks_but_notices_an_emptied_store
     tmp_path, embedder
 ):
     docs = tmp_path / "docs"
-    write(docs / "a.txt", DOC_A)
+    _age(write(docs / "a.txt", DOC_A))
     settings = make_settings(tmp_path / "data")
     Assistant(settings, embedder=embedder).ingest([docs])
     registry = json.loads((tmp_path / "data" / "registry.json").read_text())
@@ -178,13 +185,6 @@ def test_manifest_boilerplate_change_rechunks_an_unchanged_file(fresh_bot, tmp_p
     assert report.updated == ["a"]
     assert not any("03-0000" in c.text for c in fresh_bot.index.keyword.chunks)
     assert fresh_bot.index.verify() == []
-
-
-def _age(path, seconds=60):
-    """Set a file's modification time into the past, as for a corpus that has sat on disk."""
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
-    return path.stat().st_mtime_ns
 
 
 def test_unchanged_files_are_not_read_again_unless_asked(fresh_bot, tmp_path):
