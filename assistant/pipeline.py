@@ -271,13 +271,23 @@ class Assistant:
         """Why the documents cannot answer `question` whatever is retrieved, or None: it is
         addressed to the assistant as instructions, or it names something the corpus never
         mentions (see `scope`)."""
+        japanese = guess_language(question) == "ja"
         if looks_like_injection(question):
+            if japanese:
+                return (
+                    "この質問はアシスタントへの指示として書かれており、"
+                    "文書についての質問ではありません"
+                )
             return (
                 "the question reads as instructions to the assistant, "
                 "not as a question about the documents"
             )
         latin = "latin" in self.index.keyword.scripts
         unknown = unknown_names(question, self.index.vocabulary, latin=latin)
+        if unknown and japanese:
+            return (
+                "文書には" + "、".join(f"「{name}」" for name in unknown) + "への言及がありません"
+            )
         if unknown:
             return "the documents never mention " + ", ".join(f"“{name}”" for name in unknown)
         return None
