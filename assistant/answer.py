@@ -17,6 +17,7 @@ from .expect import expects, supplies
 from .glossary import query_terms
 from .index import Index
 from .injection import looks_like_injection
+from .loaders import guess_language
 from .retrieve import Retrieval
 from .schema import Answer, Citation, Passage, Unit
 from .settings import Settings
@@ -141,13 +142,18 @@ class ExtractiveAnswerer:
         return rescore(scored, self.settings.dense_weight)
 
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
-        return compose(
-            question,
-            self.evidence(question, retrieval),
-            abstain_below=self.settings.abstain_below,
-            min_ratio=self.settings.sentence_min_ratio,
-            max_sentences=self.settings.answer_sentences,
-        )
+        options = {
+            "abstain_below": self.settings.abstain_below,
+            "min_ratio": self.settings.sentence_min_ratio,
+            "max_sentences": self.settings.answer_sentences,
+        }
+        if not retrieval.parts:
+            return compose(question, self.evidence(question, retrieval), **options)
+        rankings = [
+            (part, self.evidence(part, replace(retrieval, query_vector=vector, parts=[])))
+            for part, vector in retrieval.parts
+        ]
+        return compose_parts(question, rankings, **options)
 
 
 def rescore(evidence: list[Evidence], dense_weight: float) -> list[Evidence]:
@@ -185,3 +191,46 @@ def compose(
     return Answer(
         question, " ".join(parts), False, citations, backend="extractive", evidence_score=best
     )
+
+
+def compose_parts(
+    question: str,
+    rankings: list[tuple[str, list[Evidence]]],
+    *,
+    abstain_below: float,
+    min_ratio: float,
+    max_sentences: int,
+) -> Answer:
+    """Answer a message that asks several questions: the best evidence of each part in the
+    order the parts were asked, then their runners-up, with at least one quote per answered
+    part. A part without evidence above `abstain_below` gets none, and the notice names it;
+    when no part has any, the answer abstains."""
+    answered = [(part, r) for part, r in rankings if r and r[0].score >= abstain_below]
+    best = max((r[0].score for _, r in rankings if r), default=0.0)
+    if not answered:
+        return Answer(question, ABSTENTION, True, backend="extractive", evidence_score=best)
+    queues = [[e for e in r if e.score >= r[0].score * min_ratio] for _, r in answered]
+    chosen: list[Evidence] = []
+    seen: set[tuple[str, int]] = set()
+    limit = max(max_sentences, len(queues))
+    for depth in range(max(len(q) for q in queues)):
+        for queue in queues:
+            if depth < len(queue) and len(chosen) < limit:
+                e = queue[depth]
+                key = (e.passage.chunk.doc_id, e.start)
+                if key not in seen:
+                    seen.add(key)
+                    chosen.append(e)
+    answer = compose(question, chosen, abstain_below=0.0, min_ratio=0.0, max_sentences=len(chosen))
+    answer.evidence_score = best
+    missing = [part for part, r in rankings if not r or r[0].score < abstain_below]
+    if missing:
+        answer.notice = unanswered_parts(missing)
+    return answer
+
+
+def unanswered_parts(parts: list[str]) -> str:
+    """The notice for the parts of a message the documents do not answer."""
+    if guess_language(" ".join(parts)) == "ja":
+        return "次の問いには文書に答えがありません: " + "、".join(f"「{p}」" for p in parts)
+    return "the documents do not answer: " + "; ".join(f"“{p}”" for p in parts)

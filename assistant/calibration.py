@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .answer import Evidence, compose, rescore
+from .decompose import question_parts
 from .evaluation import EvalQuestion, fact_found
 from .pipeline import Assistant
 from .settings import CALIBRATION_FILE, Settings
@@ -88,7 +89,7 @@ def calibrate(
     for i, q in enumerate(questions, start=1):
         retrieval = bot.retriever.retrieve(q.question, bot.settings.k)
         evidence.append((q, bot.answerer.evidence(q.question, retrieval)))
-        refused.append(bot.out_of_scope(q.question) is not None)
+        refused.append(all(bot.out_of_scope(p) for p in question_parts(q.question)))
         if progress:
             progress(i, len(questions))
     n = bot.settings.answer_sentences

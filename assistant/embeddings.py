@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ class Embedder(Embeddings):
         self.batch_size = batch_size
         self.texts_embedded = 0
         self.calls = 0
+        self.seconds = 0.0  # wall time spent inside the model
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -69,7 +71,11 @@ class Embedder(Embeddings):
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         with self._lock:  # native engines are not re-entrant; keep one call at a time
-            return self._encode(self._model, list(texts), query)
+            start = time.perf_counter()
+            try:
+                return self._encode(self._model, list(texts), query)
+            finally:
+                self.seconds += time.perf_counter() - start
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(list(texts)).tolist() if texts else []

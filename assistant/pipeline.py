@@ -21,6 +21,7 @@ from typing import Any
 
 from .answer import ABSTENTION, ABSTENTION_JA, QUOTING_JA, ExtractiveAnswerer
 from .corpus import SUPPORTED_SUFFIXES, read_document, read_paths, slugify
+from .decompose import question_parts
 from .embeddings import Embedder
 from .errors import AssistantError, InputError
 from .followup import standalone
@@ -228,36 +229,43 @@ class Assistant:
         text = standalone(self.check_question(question), history)
         backend = backend or self.settings.backend
         t0 = time.perf_counter()
-        refusal = self.out_of_scope(text)
-        if refusal:
+        # Each question the message asks is checked for scope on its own: a part about
+        # something the corpus never mentions is left out (and named), the rest answered.
+        # (Instructions to the assistant anywhere in the message refuse all of it.)
+        parts = [text] if looks_like_injection(text) else question_parts(text)
+        refusals = [self.out_of_scope(part) for part in parts]
+        scope_note = "; ".join(dict.fromkeys(r for r in refusals if r)) or None
+        kept = [part for part, refusal in zip(parts, refusals, strict=True) if not refusal]
+        if not kept:
             answer = self._in_language(text, Answer(text, ABSTENTION, True, backend=backend))
-            answer.question, answer.standalone_question, answer.notice = question, text, refusal
+            answer.question, answer.standalone_question, answer.notice = question, text, scope_note
             answer.timings_ms = {"total": (time.perf_counter() - t0) * 1000}
             yield answer
             return
-        retrieval = self.retriever.retrieve(text, k or self.settings.k)
+        asked = text if len(kept) == len(parts) else " ".join(kept)
+        retrieval = self.retriever.retrieve(asked, k or self.settings.k, kept)
         t1 = time.perf_counter()
         notice = None
         if backend == "extractive" or not retrieval.passages:
-            answer = self.answerer.answer(text, retrieval)
+            answer = self.answerer.answer(asked, retrieval)
         else:
             try:
                 generative = self.generative(backend)
                 pieces = []
-                for piece in generative.stream_draft(text, retrieval.passages):
+                for piece in generative.stream_draft(asked, retrieval.passages):
                     pieces.append(piece)
                     yield piece
-                answer = generative.finish(text, "".join(pieces), retrieval.passages)
+                answer = generative.finish(asked, "".join(pieces), retrieval.passages)
             except AssistantError as error:
                 log.info("%s; answering with the embedded default", error)
                 notice = f"{error}; answered by the embedded default instead"
-                answer = self.answerer.answer(text, retrieval)
+                answer = self.answerer.answer(asked, retrieval)
         t2 = time.perf_counter()
-        answer = self._in_language(text, self._with_parallels(self._checked(text, answer)))
+        answer = self._in_language(asked, self._with_parallels(self._checked(asked, answer)))
         t3 = time.perf_counter()
         answer.question = question
         answer.standalone_question = text
-        answer.notice = notice
+        answer.notice = "; ".join(n for n in (notice, scope_note, answer.notice) if n) or None
         answer.timings_ms = {
             "retrieve": (t1 - t0) * 1000,
             "answer": (t2 - t1) * 1000,
