@@ -472,20 +472,22 @@ class Index:
     def _embed_all(self, requests: list[tuple[Any, list[str]]]) -> list[tuple[list[Any], int, int]]:
         """For each (collection, texts): vectors for the texts, reusing any stored in that
         collection under the same text hash, with (embedded, reused) counts. What is missing
-        in all of them is embedded in one call."""
+        in all of them is embedded in one call, each distinct text once (policy documents
+        repeat headings, notices and clauses)."""
         plans = []
-        to_encode: list[str] = []
+        to_encode: dict[str, int] = {}  # text -> row; a text repeated anywhere is embedded once
         for collection, texts in requests:
             hashes = [_sha(t) for t in texts]
             known = self._stored_embeddings(collection, hashes) if texts else {}
             missing = [i for i, h in enumerate(hashes) if h not in known]
-            plans.append(([known.get(h) for h in hashes], missing, len(to_encode)))
-            to_encode.extend(texts[i] for i in missing)
-        fresh = self.embedder.encode(to_encode) if to_encode else []
+            plans.append(([known.get(h) for h in hashes], missing))
+            for i in missing:
+                to_encode.setdefault(texts[i], len(to_encode))
+        fresh = self.embedder.encode(list(to_encode)) if to_encode else []
         results = []
-        for (vectors, missing, offset), (_, texts) in zip(plans, requests, strict=True):
-            for j, i in enumerate(missing):
-                vectors[i] = fresh[offset + j].tolist()
+        for (vectors, missing), (_, texts) in zip(plans, requests, strict=True):
+            for i in missing:
+                vectors[i] = fresh[to_encode[texts[i]]].tolist()
             results.append((vectors, len(missing), len(texts) - len(missing)))
         return results
 

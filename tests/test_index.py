@@ -45,6 +45,28 @@ def test_second_ingest_of_an_unchanged_corpus_embeds_nothing(fresh_bot, tmp_path
     assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
 
 
+def test_a_text_repeated_across_documents_is_embedded_once(fresh_bot, tmp_path):
+    from assistant.chunking import evidence_units
+    from assistant.index import passage_text
+
+    docs = tmp_path / "docs"
+    # Two notices whose opening and closing paragraphs are the same words: the shared unit
+    # texts are embedded once, and both documents' units still get their vectors.
+    common = "All operators must keep records of their AI systems for five years."
+    write(docs / "n1.txt", f"Notice\n\n{common}\n\nThe ministry will audit banks in 2026.")
+    write(docs / "n2.txt", f"Notice\n\n{common}\n\nThe agency will audit insurers in 2027.")
+    before = fresh_bot.index.embedder.texts_embedded
+    report = fresh_bot.ingest([docs])
+    chunks = fresh_bot.index.keyword.chunks
+    texts = [passage_text(c) for c in chunks]
+    texts += [u.context for c in chunks for u in evidence_units(c)]
+    assert len(set(texts)) < len(texts)  # the fixture does repeat a text
+    assert fresh_bot.index.embedder.texts_embedded - before == len(set(texts))
+    assert report.embedded == report.total_chunks == len(chunks)
+    vectors = fresh_bot.index.unit_vectors([c.chunk_id for c in chunks])
+    assert all(len(vectors[c.chunk_id]) == len(evidence_units(c)) for c in chunks)
+
+
 def test_changed_document_replaces_its_chunks(fresh_bot, tmp_path):
     docs = tmp_path / "docs"
     write(docs / "a.txt", DOC_A)
