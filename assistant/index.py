@@ -571,6 +571,28 @@ class Index:
             problems.append(f"unit vectors of {len(orphans)} chunks that are not committed")
         return problems
 
+    def unit_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
+        """The `n` chunks holding the sentences nearest to `vector`, each scored by its best
+        sentence (a question often matches one sentence of a long passage far better than the
+        passage as a whole)."""
+        keyword = self.keyword
+        with self._store_errors():
+            count = self.units.count()
+            if count == 0:
+                return []
+            # several of the nearest sentences may share a chunk: ask for more than n
+            result = self.units.query(
+                query_embeddings=[vector],
+                n_results=min(n * 4, count),
+                include=["metadatas", "distances"],
+            )
+        best: dict[str, float] = {}
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            cid = str(meta["chunk_id"])
+            if cid in keyword.by_id and cid not in best:
+                best[cid] = 1.0 - float(distance)
+        return [(keyword.by_id[cid], score) for cid, score in list(best.items())[:n]]
+
     def dense_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity, restricted to the committed chunk set."""
         keyword = self.keyword

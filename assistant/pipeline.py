@@ -81,6 +81,7 @@ class Assistant:
             candidates=settings.candidates,
             rrf_k=settings.rrf_k,
             mode=settings.retrieval,
+            sentences=settings.sentence_search,
         )
         self.answerer = ExtractiveAnswerer(self.index, settings)
         self._generative: dict[str, GenerativeAnswerer] = {}

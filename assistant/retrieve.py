@@ -1,4 +1,8 @@
-"""Hybrid retrieval: dense (Chroma) and keyword (BM25) candidates fused by reciprocal rank."""
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) candidates fused by reciprocal rank.
+
+Dense search runs twice: over whole chunks, and over their sentences (each chunk ranked by its
+nearest sentence), so a question that one sentence of a long passage answers finds it. The two
+dense rankings share the weight one had, so meaning and keywords keep an equal say."""
 
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ class Retrieval:
     parts: list[tuple[str, np.ndarray]] = field(default_factory=list)
 
 
-def reciprocal_rank_fusion(rankings: list[list[str]], *, k: int = 60) -> dict[str, float]:
+def reciprocal_rank_fusion(
+    rankings: list[list[str]], *, k: int = 60, weights: Sequence[float] | None = None
+) -> dict[str, float]:
     """Fuse ranked id lists: each id scores sum(1 / (k + rank)), rank starting at 1.
 
     >>> fused = reciprocal_rank_fusion([["a", "b"], ["b", "c"]], k=60)
@@ -29,22 +35,53 @@ def reciprocal_rank_fusion(rankings: list[list[str]], *, k: int = 60) -> dict[st
     'b'
     """
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return scores
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One query's ranked candidates from each search (empty for a search the mode skips)."""
+
+    dense: list[tuple[Chunk, float]]
+    sentences: list[tuple[Chunk, float]]
+    keyword: list[tuple[Chunk, float]]
+
+    def rankings(self) -> list[list[str]]:
+        return [[c.chunk_id for c, _ in r] for r in (self.dense, self.sentences, self.keyword)]
+
+    def weights(self) -> list[float]:
+        """Fusion weights: the two dense searches share one vote, so that adding the sentence
+        search keeps the balance between meaning and keywords that hybrid retrieval had."""
+        dense = 0.5 if self.sentences else 1.0
+        return [dense, dense, 1.0]
+
+    def chunks(self) -> dict[str, Chunk]:
+        return {c.chunk_id: c for r in (self.dense, self.sentences, self.keyword) for c, _ in r}
 
 
 class Retriever:
     """Retrieve passages from an `Index` with dense, keyword or hybrid search."""
 
-    def __init__(self, index: Index, *, candidates: int, rrf_k: int, mode: str = "hybrid") -> None:
+    def __init__(
+        self,
+        index: Index,
+        *,
+        candidates: int,
+        rrf_k: int,
+        mode: str = "hybrid",
+        sentences: bool = True,
+    ) -> None:
         if mode not in {"hybrid", "dense", "keyword"}:
             raise ValueError(f"unknown retrieval mode '{mode}'")
         self.index = index
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.mode = mode
+        self.sentences = sentences
 
     def retrieve(self, question: str, k: int, parts: Sequence[str] = ()) -> Retrieval:
         """The `k` best passages for `question`. With `parts` (the questions a message asks,
@@ -52,17 +89,20 @@ class Retriever:
         passage of each part is kept among the `k` even when the whole message ranks it lower."""
         queries = [question, *parts] if len(parts) > 1 else [question]
         vectors = self.index.embedder.encode(queries, query=True)
-        rankings = [self._rankings(q, v) for q, v in zip(queries, vectors, strict=True)]
+        found = [self._candidates(q, v) for q, v in zip(queries, vectors, strict=True)]
         chunks: dict[str, Chunk] = {}
-        for dense, keyword in rankings:
-            chunks.update((c.chunk_id, c) for c, _ in dense + keyword)
-        lists = [[c.chunk_id for c, _ in ranking] for pair in rankings for ranking in pair]
-        fused = reciprocal_rank_fusion(lists, k=self.rrf_k)
+        for candidates in found:
+            chunks.update(candidates.chunks())
+        fused = reciprocal_rank_fusion(
+            [r for candidates in found for r in candidates.rankings()],
+            k=self.rrf_k,
+            weights=[w for candidates in found for w in candidates.weights()],
+        )
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         chosen: list[str] = []
-        for dense, keyword in rankings[1:]:
+        for candidates in found[1:]:
             own = reciprocal_rank_fusion(
-                [[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in keyword]], k=self.rrf_k
+                candidates.rankings(), k=self.rrf_k, weights=candidates.weights()
             )
             best = min(own, key=lambda cid: (-own[cid], cid), default=None)
             if best is not None and best not in chosen:
@@ -71,7 +111,7 @@ class Retriever:
         chosen += [cid for cid in ranked if cid not in chosen][: k - len(chosen)]
         chosen.sort(key=lambda cid: (-fused[cid], cid))
 
-        dense, keyword = rankings[0]
+        dense, keyword = found[0].dense, found[0].keyword
         dense_rank = {c.chunk_id: r for r, (c, _) in enumerate(dense, start=1)}
         keyword_rank = {c.chunk_id: r for r, (c, _) in enumerate(keyword, start=1)}
         similarity = {c.chunk_id: s for c, s in dense}
@@ -93,14 +133,15 @@ class Retriever:
             parts=list(zip(queries[1:], vectors[1:], strict=True)),
         )
 
-    def _rankings(
-        self, query: str, vector: np.ndarray
-    ) -> tuple[list[tuple[Chunk, float]], list[tuple[Chunk, float]]]:
-        """The dense and keyword candidates for one query (empty for a mode that skips one)."""
+    def _candidates(self, query: str, vector: np.ndarray) -> Candidates:
+        """The dense, sentence and keyword candidates for one query."""
         dense: list[tuple[Chunk, float]] = []
+        sentences: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if self.mode in {"hybrid", "dense"}:
             dense = self.index.dense_search(vector.tolist(), self.candidates)
+            if self.sentences:
+                sentences = self.index.unit_search(vector.tolist(), self.candidates)
         if self.mode in {"hybrid", "keyword"}:
             keyword = self.index.keyword.search(query, self.candidates)
-        return dense, keyword
+        return Candidates(dense, sentences, keyword)

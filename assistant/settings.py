@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     retrieval: Literal["hybrid", "dense", "keyword"] = Field(
         "hybrid", description="dense + keyword fused, or one of them alone"
     )
+    sentence_search: bool = Field(
+        True, description="dense search over single sentences as well as whole passages"
+    )
 
     answer_sentences: int = Field(3, ge=1, le=10, description="most evidence sentences quoted")
     abstain_below: float = Field(

@@ -16,8 +16,10 @@ Each scale runs in its own process (so its peak memory is its own):
   perturbed towards a topic;
 - the real stores: a persistent Chroma collection (cosine HNSW, what `assistant` uses) and the
   BM25 keyword index (`KeywordIndex`, the same tokeniser as the product);
-- dense, keyword and fused (reciprocal rank fusion, as `Retriever` does) latency p50 / p95 over
-  100 queries, build times, and peak resident memory of the process.
+- a sentence collection beside it (`--sentences` vectors per chunk, each naming its chunk), as
+  `sentence_search` uses: the nearest 80 sentences give the best 20 chunks;
+- dense, sentence, keyword and fused (weighted reciprocal rank fusion, as `Retriever` does)
+  latency p50 / p95 over 100 queries, build times, and peak resident memory of the process.
 
 `--reingest N` writes N small synthetic documents, ingests them through the real pipeline
 (real embedder, default MiniLM for speed), then times re-ingesting the unchanged set: the path a
@@ -140,7 +142,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def run_scale(n: int) -> dict[str, float]:
+def run_scale(n: int, sentences: int) -> dict[str, float]:
     import chromadb
 
     from assistant.embeddings import make_embedder
@@ -167,15 +169,35 @@ def run_scale(n: int) -> dict[str, float]:
                 metadatas=[{"doc_id": c.doc_id, "ordinal": c.ordinal} for c in part],
             )
         dense_build_s = time.perf_counter() - t0
+        # the sentence collection: `sentences` vectors per chunk, each near its chunk's vector
+        # and naming its chunk
+        noise = np.random.default_rng(11)
+        units = client.create_collection(
+            "scale-units", metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        t0 = time.perf_counter()
+        for start in range(0, n * sentences, batch):
+            size = min(batch, n * sentences - start)
+            rows = vectors[np.arange(start, start + size) // sentences]
+            rows = rows + 0.04 * noise.standard_normal(rows.shape, dtype=np.float32)
+            units.add(
+                ids=[f"u{j}" for j in range(start, start + size)],
+                embeddings=rows / np.linalg.norm(rows, axis=1, keepdims=True),
+                metadatas=[
+                    {"chunk_id": chunks[j // sentences].chunk_id}
+                    for j in range(start, start + size)
+                ],
+            )
+        sentence_build_s = time.perf_counter() - t0
+        del vectors
         t0 = time.perf_counter()
         keyword = KeywordIndex.build(chunks)
         keyword_build_s = time.perf_counter() - t0
-        del vectors
 
         embedder = make_embedder("e5-small")
         base = embedder.encode(QUERIES, query=True)
         rng = np.random.default_rng(1)
-        dense_ms, keyword_ms, fused_ms = [], [], []
+        dense_ms, sentence_ms, keyword_ms, fused_ms = [], [], [], []
         for i in range(100):
             text = QUERIES[i % len(QUERIES)]
             vector = base[i % len(QUERIES)] + 0.05 * rng.standard_normal(base.shape[1])
@@ -183,22 +205,37 @@ def run_scale(n: int) -> dict[str, float]:
             t0 = time.perf_counter()
             dense = collection.query(query_embeddings=[vector], n_results=20, include=["distances"])
             t1 = time.perf_counter()
-            hits = keyword.search(text, 20)
+            by_sentence: list[str] = []
+            if sentences:
+                found = units.query(
+                    query_embeddings=[vector], n_results=80, include=["metadatas", "distances"]
+                )
+                by_sentence = list(dict.fromkeys(m["chunk_id"] for m in found["metadatas"][0]))
             t2 = time.perf_counter()
-            reciprocal_rank_fusion([dense["ids"][0], [c.chunk_id for c, _ in hits]], k=60)
+            hits = keyword.search(text, 20)
             t3 = time.perf_counter()
+            reciprocal_rank_fusion(
+                [dense["ids"][0], by_sentence[:20], [c.chunk_id for c, _ in hits]],
+                k=60,
+                weights=[0.5, 0.5, 1.0] if sentences else [1.0, 1.0, 1.0],
+            )
+            t4 = time.perf_counter()
             if i >= 5:  # the first queries warm caches
                 dense_ms.append((t1 - t0) * 1000)
-                keyword_ms.append((t2 - t1) * 1000)
-                fused_ms.append((t3 - t0) * 1000)
+                sentence_ms.append((t2 - t1) * 1000)
+                keyword_ms.append((t3 - t2) * 1000)
+                fused_ms.append((t4 - t0) * 1000)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "chunks": n,
         "generate_s": generate_s,
         "dense_build_s": dense_build_s,
+        "sentence_build_s": sentence_build_s,
         "keyword_build_s": keyword_build_s,
         "dense_p50": statistics.median(dense_ms),
         "dense_p95": percentile(dense_ms, 95),
+        "sentence_p50": statistics.median(sentence_ms),
+        "sentence_p95": percentile(sentence_ms, 95),
         "keyword_p50": statistics.median(keyword_ms),
         "keyword_p95": percentile(keyword_ms, 95),
         "fused_p50": statistics.median(fused_ms),
@@ -254,31 +291,42 @@ def main() -> None:
         "--reingest", type=int, default=0, help="also time re-ingesting this many documents"
     )
     parser.add_argument("--model", default="minilm", help="embedder for --reingest")
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        default=4,
+        help="sentence vectors per chunk for sentence search (0: passages and keywords only)",
+    )
     args = parser.parse_args()
     if args.reingest:
         bench_reingest(args.reingest, args.model)
     if args.one:
-        print(json.dumps(run_scale(args.one)))
+        print(json.dumps(run_scale(args.one, args.sentences)))
         return
     scales = [int(s) for s in args.scales.split(",") if s]
     if not scales:
         return
     print(
-        "| chunks | build: dense / keyword s | dense p50 / p95 ms | keyword p50 / p95 ms "
+        f"| chunks | build: dense / sentences ({args.sentences} per chunk) / keyword s "
+        "| dense p50 / p95 ms | sentences p50 / p95 ms | keyword p50 / p95 ms "
         "| retrieval p50 / p95 ms | peak memory |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for n in scales:
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True
+            [sys.executable, __file__, "--one", str(n), "--sentences", str(args.sentences)],
+            capture_output=True,
+            text=True,
         )
         if out.returncode != 0:
-            print(f"| {n} | failed: {out.stderr.strip().splitlines()[-1]} |||||")
+            print(f"| {n} | failed: {out.stderr.strip().splitlines()[-1]} ||||||")
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
-            f"| {n:,} | {r['dense_build_s']:.0f} / {r['keyword_build_s']:.0f} "
+            f"| {n:,} | {r['dense_build_s']:.0f} / {r['sentence_build_s']:.0f} "
+            f"/ {r['keyword_build_s']:.0f} "
             f"| {r['dense_p50']:.1f} / {r['dense_p95']:.1f} "
+            f"| {r['sentence_p50']:.1f} / {r['sentence_p95']:.1f} "
             f"| {r['keyword_p50']:.1f} / {r['keyword_p95']:.1f} "
             f"| {r['fused_p50']:.1f} / {r['fused_p95']:.1f} | {r['peak_mb']:.0f} MB |",
             flush=True,

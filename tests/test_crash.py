@@ -3,6 +3,7 @@ random points, two ingests at once, and questions asked while an ingest runs."""
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import signal
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
+from assistant.chunking import chunk_document, evidence_units
+from assistant.corpus import read_paths
 
 from .conftest import CORPUS, make_settings
 
@@ -32,6 +35,19 @@ def make_corpus(folder: Path, copies: int) -> Path:
     return folder
 
 
+def copies_for(seconds: float, embedder, tmp: Path) -> int:
+    """How many copies keep this machine's encoder busy for about `seconds`: the kills below
+    must land inside the ingest on a fast machine as on a slow one."""
+    sample = make_corpus(tmp, copies=1)
+    doc = read_paths([sample], max_bytes=10**7)[0]
+    chunks = chunk_document(doc, max_chars=make_settings(tmp).chunk_max_chars)
+    texts = [u.context for c in chunks for u in evidence_units(c)] + [c.text for c in chunks]
+    start = time.perf_counter()
+    embedder.encode(texts)
+    per_copy = time.perf_counter() - start
+    return max(6, math.ceil(seconds / per_copy))
+
+
 def ingest_process(corpus: Path, data: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(corpus)}
     return subprocess.Popen(
@@ -43,7 +59,8 @@ def ingest_process(corpus: Path, data: Path) -> subprocess.Popen[bytes]:
 
 
 def test_ingest_killed_at_random_points_is_finished_by_the_next_run(tmp_path, embedder):
-    corpus = make_corpus(tmp_path / "corpus", copies=6)
+    copies = copies_for(40.0, embedder, tmp_path / "sample")
+    corpus = make_corpus(tmp_path / "corpus", copies=copies)
     data = tmp_path / "data"
     rng = random.Random(11)
     kills = 0
@@ -60,7 +77,7 @@ def test_ingest_killed_at_random_points_is_finished_by_the_next_run(tmp_path, em
     assert final.wait(timeout=600) == 0, final.stderr.read().decode()
     bot = Assistant(make_settings(data, corpus_dir=corpus), embedder=embedder)
     assert bot.index.verify() == []
-    assert sorted(bot.documents()) == sorted(f"copy-{i:02d}" for i in range(6))
+    assert sorted(bot.documents()) == sorted(f"copy-{i:02d}" for i in range(copies))
     answer = bot.ask("How does Japan approach AI regulation?")
     for c in answer.citations:
         assert bot.index.document_text(c.doc_id)[c.start : c.end] == c.quote

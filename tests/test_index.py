@@ -161,6 +161,9 @@ def test_interrupted_ingest_keeps_indexes_in_agreement_and_rerun_finishes(
     assert json.loads(fresh_bot.index.registry_path.read_text())["documents"].keys() == {"a"}
     served = fresh_bot.index.dense_search(embedder.embed_query("council item"), 50)
     assert {c.chunk_id for c, _ in served} <= committed
+    # unit vectors are written before their chunk: sentence search must not serve them either
+    by_sentence = fresh_bot.index.unit_search(embedder.embed_query("council item"), 50)
+    assert {c.chunk_id for c, _ in by_sentence} <= committed
 
     partial = len(chroma_ids(fresh_bot) - committed)
     report = fresh_bot.ingest([docs])
