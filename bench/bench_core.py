@@ -116,20 +116,43 @@ def bench_ingest(embedder: Embedder, copies: int, repeats: int) -> None:
 
 
 def bench_ask(embedder: Embedder) -> None:
+    """Ask latency over the gold questions: two passes with the default settings, then the
+    same index with sentence search off, passes alternating, for its cost per question."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data", embedding_model=embedder.name)
         bot = Assistant(settings, embedder=embedder)
         bot.ingest()
         bot.warm_up()
         questions = [q.question for q in load_questions(ROOT / "eval" / "questions.jsonl")]
-        for label in ("first pass", "second pass"):
+
+        def one_pass(assistant: Assistant) -> list[float]:
             latencies = []
             for q in questions:
                 start = time.perf_counter()
-                bot.ask(q)
+                assistant.ask(q)
                 latencies.append((time.perf_counter() - start) * 1000)
+            return latencies
+
+        for label in ("first pass", "second pass"):
+            latencies = one_pass(bot)
             p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
             print(f"ask ({label}, {len(questions)} questions): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+        without = Assistant(
+            settings.model_copy(update={"sentence_search": False}), embedder=embedder
+        )
+        without.warm_up()
+        one_pass(without)  # its own first pass fills its caches
+        on: list[float] = []
+        off: list[float] = []
+        for _ in range(3):
+            on += one_pass(bot)
+            off += one_pass(without)
+        print(
+            f"ask with / without sentence search (3 alternating passes): p50 "
+            f"{percentile(on, 50):.1f} / {percentile(off, 50):.1f} ms, p95 "
+            f"{percentile(on, 95):.1f} / {percentile(off, 95):.1f} ms"
+        )
 
 
 def bench_tutorial(embedder: Embedder, copies: int, repeats: int) -> None:

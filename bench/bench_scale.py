@@ -3,7 +3,7 @@
 Prints figures, asserts nothing.
 
     python bench/bench_scale.py                   # 10k and 100k chunks
-    python bench/bench_scale.py --scales 1000000  # 1M (about 25 minutes to build here, 7 GB)
+    python bench/bench_scale.py --scales 1000000  # 1M (about 50 minutes to build here, 13 GB)
     python bench/bench_scale.py --scales "" --reingest 10000   # unchanged re-ingest, 10k docs
 
 Each scale runs in its own process (so its peak memory is its own):
