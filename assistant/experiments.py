@@ -24,6 +24,7 @@ DEFAULT_NAME = "default"
 STANDARD_COMPARISON: tuple[str, ...] = (
     "dense-only: retrieval=dense",
     "keyword-only: retrieval=keyword",
+    "no-sentence-search: sentence_search=false",
     "k=3: k=3",
     "k=8: k=8",
     "minilm: embedding_model=minilm",
