@@ -114,6 +114,7 @@ class Retriever:
         dense, keyword = found[0].dense, found[0].keyword
         dense_rank = {c.chunk_id: r for r, (c, _) in enumerate(dense, start=1)}
         keyword_rank = {c.chunk_id: r for r, (c, _) in enumerate(keyword, start=1)}
+        sentence_rank = {c.chunk_id: r for r, (c, _) in enumerate(found[0].sentences, start=1)}
         similarity = {c.chunk_id: s for c, s in dense}
         titles = {d: rec["title"] for d, rec in self.index.documents.items()}
         passages = [
@@ -124,6 +125,7 @@ class Retriever:
                 dense_rank=dense_rank.get(cid),
                 keyword_rank=keyword_rank.get(cid),
                 dense_similarity=similarity.get(cid),
+                sentence_rank=sentence_rank.get(cid),
             )
             for cid in chosen
         ]

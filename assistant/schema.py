@@ -108,6 +108,7 @@ class Passage:
     dense_rank: int | None = None
     keyword_rank: int | None = None
     dense_similarity: float | None = None
+    sentence_rank: int | None = None  # rank by its best sentence
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def test_sentence_search_is_a_third_ranking_sharing_the_dense_vote(needle_bot):
     assert off.dense == on.dense and off.keyword == on.keyword
 
     passages = Retriever(needle_bot.index, candidates=10, rrf_k=60).retrieve(question, 1).passages
-    assert NEEDLE in passages[0].chunk.text
+    assert NEEDLE in passages[0].chunk.text and passages[0].sentence_rank == 1
 
 
 def test_keyword_mode_skips_both_dense_searches(needle_bot):
