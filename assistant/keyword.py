@@ -7,7 +7,6 @@ stemming, CJK bigrams) so English and Japanese text both get usable terms.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict
 from functools import cached_property
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import orjson
 
 from .glossary import query_terms
 from .schema import Chunk
@@ -51,14 +51,14 @@ class KeywordIndex:
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)
-        with (directory / _CHUNKS_FILE).open("w", encoding="utf-8") as out:
+        with (directory / _CHUNKS_FILE).open("wb") as out:
             for chunk in self.chunks:
-                out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+                out.write(orjson.dumps(asdict(chunk)) + b"\n")
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex:
-        with (directory / _CHUNKS_FILE).open(encoding="utf-8") as src:
-            chunks = [Chunk(**json.loads(line)) for line in src if line.strip()]
+        lines = (directory / _CHUNKS_FILE).read_bytes().splitlines()
+        chunks = [Chunk(**orjson.loads(line)) for line in lines if line.strip()]
         if not chunks:
             return cls([], None)
         bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)

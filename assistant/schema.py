@@ -70,7 +70,7 @@ class KnownDocument:
     stat: tuple[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A contiguous span of a source document: `document.text[start:end] == text`."""
 

@@ -874,3 +874,23 @@ def test_keyword_document_frequency_is_the_count_of_chunks_holding_each_term(tex
     expected = Counter(term for c in chunks for term in set(index_terms(c)))
     assert index._document_frequency == dict(expected)
     assert index.terms == frozenset(expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    texts=st.lists(st.one_of(prose, st.text(max_size=40)), min_size=1, max_size=8),
+    page=st.one_of(st.none(), st.integers(min_value=1, max_value=999)),
+)
+def test_keyword_index_survives_a_save_and_load(tmp_path_factory, texts, page):
+    from assistant.keyword import KeywordIndex
+    from assistant.schema import Chunk
+
+    chunks = [
+        Chunk(f"d:{i}", "d", t, 0, len(t), "第1条 § Article", i, "p. 2", page, "link", "ja")
+        for i, t in enumerate(texts)
+    ]
+    folder = tmp_path_factory.mktemp("keyword")
+    KeywordIndex.build(chunks).save(folder)
+    loaded = KeywordIndex.load(folder)
+    assert loaded.chunks == chunks
+    assert loaded.search(texts[0], 3) == KeywordIndex.build(chunks).search(texts[0], 3)
