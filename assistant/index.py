@@ -571,21 +571,26 @@ class Index:
             problems.append(f"unit vectors of {len(orphans)} chunks that are not committed")
         return problems
 
+    def _nearest(self, collection: Any, vector: list[float], n: int, include: list[str]) -> Any:
+        """Chroma's answer for the `n` vectors of `collection` nearest to `vector` (None when
+        the collection is empty)."""
+        with self._store_errors():
+            count = collection.count()
+            if count == 0:
+                return None
+            return collection.query(
+                query_embeddings=[vector], n_results=min(n, count), include=include
+            )
+
     def unit_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
         """The `n` chunks holding the sentences nearest to `vector`, each scored by its best
         sentence (a question often matches one sentence of a long passage far better than the
         passage as a whole)."""
         keyword = self.keyword
-        with self._store_errors():
-            count = self.units.count()
-            if count == 0:
-                return []
-            # several of the nearest sentences may share a chunk: ask for more than n
-            result = self.units.query(
-                query_embeddings=[vector],
-                n_results=min(n * 4, count),
-                include=["metadatas", "distances"],
-            )
+        # several of the nearest sentences may share a chunk: ask for more than n
+        result = self._nearest(self.units, vector, n * 4, ["metadatas", "distances"])
+        if result is None:
+            return []
         best: dict[str, float] = {}
         for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
             cid = str(meta["chunk_id"])
@@ -596,13 +601,9 @@ class Index:
     def dense_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity, restricted to the committed chunk set."""
         keyword = self.keyword
-        with self._store_errors():
-            count = self.collection.count()
-            if count == 0:
-                return []
-            result = self.collection.query(
-                query_embeddings=[vector], n_results=min(n, count), include=["distances"]
-            )
+        result = self._nearest(self.collection, vector, n, ["distances"])
+        if result is None:
+            return []
         hits: list[tuple[Chunk, float]] = []
         for cid, distance in zip(result["ids"][0], result["distances"][0], strict=True):
             chunk = keyword.by_id.get(cid)

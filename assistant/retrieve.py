@@ -42,6 +42,14 @@ def reciprocal_rank_fusion(
     return scores
 
 
+def fusion_weights(sentences: bool) -> list[float]:
+    """Weights of the passage, sentence and keyword rankings: the two dense searches share one
+    vote, so that adding the sentence search keeps the balance between meaning and keywords
+    that hybrid retrieval had."""
+    dense = 0.5 if sentences else 1.0
+    return [dense, dense, 1.0]
+
+
 @dataclass(frozen=True)
 class Candidates:
     """One query's ranked candidates from each search (empty for a search the mode skips)."""
@@ -54,10 +62,7 @@ class Candidates:
         return [[c.chunk_id for c, _ in r] for r in (self.dense, self.sentences, self.keyword)]
 
     def weights(self) -> list[float]:
-        """Fusion weights: the two dense searches share one vote, so that adding the sentence
-        search keeps the balance between meaning and keywords that hybrid retrieval had."""
-        dense = 0.5 if self.sentences else 1.0
-        return [dense, dense, 1.0]
+        return fusion_weights(bool(self.sentences))
 
     def chunks(self) -> dict[str, Chunk]:
         return {c.chunk_id: c for r in (self.dense, self.sentences, self.keyword) for c, _ in r}
@@ -141,9 +146,10 @@ class Retriever:
         sentences: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if self.mode in {"hybrid", "dense"}:
-            dense = self.index.dense_search(vector.tolist(), self.candidates)
+            as_list = vector.tolist()
+            dense = self.index.dense_search(as_list, self.candidates)
             if self.sentences:
-                sentences = self.index.unit_search(vector.tolist(), self.candidates)
+                sentences = self.index.unit_search(as_list, self.candidates)
         if self.mode in {"hybrid", "keyword"}:
             keyword = self.index.keyword.search(query, self.candidates)
         return Candidates(dense, sentences, keyword)

@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.chunking import chunk_id  # noqa: E402
 from assistant.keyword import KeywordIndex  # noqa: E402
-from assistant.retrieve import reciprocal_rank_fusion  # noqa: E402
+from assistant.retrieve import fusion_weights, reciprocal_rank_fusion  # noqa: E402
 from assistant.schema import Chunk  # noqa: E402
 
 BODIES = [
@@ -217,7 +217,7 @@ def run_scale(n: int, sentences: int) -> dict[str, float]:
             reciprocal_rank_fusion(
                 [dense["ids"][0], by_sentence[:20], [c.chunk_id for c, _ in hits]],
                 k=60,
-                weights=[0.5, 0.5, 1.0] if sentences else [1.0, 1.0, 1.0],
+                weights=fusion_weights(bool(sentences)),
             )
             t4 = time.perf_counter()
             if i >= 5:  # the first queries warm caches

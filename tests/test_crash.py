@@ -18,6 +18,7 @@ import pytest
 from assistant import Assistant
 from assistant.chunking import chunk_document, evidence_units
 from assistant.corpus import read_paths
+from assistant.index import passage_text
 
 from .conftest import CORPUS, make_settings
 
@@ -41,7 +42,9 @@ def copies_for(seconds: float, embedder, tmp: Path) -> int:
     sample = make_corpus(tmp, copies=1)
     doc = read_paths([sample], max_bytes=10**7)[0]
     chunks = chunk_document(doc, max_chars=make_settings(tmp).chunk_max_chars)
-    texts = [u.context for c in chunks for u in evidence_units(c)] + [c.text for c in chunks]
+    texts = [u.context for c in chunks for u in evidence_units(c)] + [
+        passage_text(c) for c in chunks
+    ]
     start = time.perf_counter()
     embedder.encode(texts)
     per_copy = time.perf_counter() - start
