@@ -50,7 +50,12 @@ def test_the_last_gate_covers_every_question():
 
 @pytest.mark.parametrize(
     ("gate", "group", "metric"),
-    [(gate, g, m) for gate, spec in GATES.items() for g, ms in spec["minimums"].items() for m in ms],
+    [
+        (gate, group, metric)
+        for gate, spec in GATES.items()
+        for group, metrics in spec["minimums"].items()
+        for metric in metrics
+    ],
 )
 def test_default_configuration_meets_the_gate(summaries, gate, group, metric):
     minimum = GATES[gate]["minimums"][group][metric]

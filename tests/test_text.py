@@ -92,3 +92,20 @@ def test_glossary_crosses_languages():
     assert "人工" not in ja  # 生成AI matched whole, not again inside it
     en = query_terms("What did the Digital Agency publish?")
     assert "デジタル" in en and "庁" in en
+
+
+def test_glossary_file_is_well_formed():
+    from importlib import resources
+
+    text = resources.files("assistant").joinpath("data/glossary_ja_en.tsv").read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    japanese = [row.split("\t", 1)[0] for row in rows]
+    assert all(row.count("\t") == 1 and row.split("\t")[1].strip() for row in rows)
+    assert len(japanese) == len(set(japanese)), "a Japanese term listed twice"
+
+
+def test_glossary_reaches_policy_vocabulary_beyond_the_law_terms():
+    from assistant.glossary import query_terms
+
+    terms = set(query_terms("司令塔となる機関には法的制裁がありますか？"))
+    assert {"leadership", "bodi", "legal", "sanction"} <= terms  # stemmed English keywords
