@@ -58,6 +58,28 @@ def translated_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(extra))
 
 
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Japanese term -> the tokens of each of its English phrases, one tuple a phrase."""
+    table: dict[str, tuple[tuple[str, ...], ...]] = {}
+    text = resources.files("assistant").joinpath("data/glossary_ja_en.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            japanese, english = line.split("\t", 1)
+            phrases = [p.strip() for p in english.split(";") if p.strip()]
+            table[normalize(japanese.strip())] = tuple(tuple(tokens(p)) for p in phrases)
+    return table
+
+
+def translations(japanese: str) -> tuple[tuple[str, ...], ...]:
+    """The glossary's English phrases for one Japanese term, as token tuples (none if absent).
+
+    >>> translations("韓国")
+    (('korea',), ('south', 'korea'))
+    """
+    return _phrases().get(normalize(japanese), ())
+
+
 def matched_phrases(question: str) -> list[str]:
     """The English glossary phrases that occur in `question` (NFKC-folded, lower case)."""
     _, en_to_ja = _entries()

@@ -16,8 +16,10 @@ found). Japanese has no capitals; the morphological analyser marks proper nouns 
 those, only place names written in kanji are checked (東京, 大阪): their dictionary reading
 romanises to the spelling English text uses (トウキョウ -> tokyo), so they can be looked up in
 English documents as well as Japanese ones. Person names are not (readings of given names are
-ambiguous: 文雄 reads Fumio, the dictionary says Bun'yū), nor countries (中国 is "China", not a
-reading), nor names in katakana (ソウル is "Seoul", not "souru").
+ambiguous: 文雄 reads Fumio, the dictionary says Bun'yū), nor names in katakana (ソウル is
+"Seoul", not "souru"). Countries are not readings either (中国 is "China", not "chugoku"): a
+country is looked up through the glossary's English names for it (韓国 -> "Korea", "South
+Korea"), and one the glossary does not list is not checked.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 
 import jaconv
 
-from .glossary import matched_phrases, translated_terms
+from .glossary import matched_phrases, translated_terms, translations
 from .text import STOPWORDS, japanese_proper_nouns, tokens
 
 # A capitalised word, an acronym or a word with inner capitals; apostrophes kept for "Korea's".
@@ -98,6 +100,17 @@ def japanese_places(question: str) -> list[tuple[str, str]]:
     )
 
 
+def japanese_countries(question: str) -> list[str]:
+    """The country names in `question` that the glossary can put into English (韓国, 米国)."""
+    return list(
+        dict.fromkeys(
+            surface
+            for surface, pos, _ in japanese_proper_nouns(question)
+            if pos[1:4] == ("固有名詞", "地名", "国") and translations(surface)
+        )
+    )
+
+
 def unknown_names(
     question: str, vocabulary: set[str] | frozenset[str], *, latin: bool = True
 ) -> list[str]:
@@ -128,4 +141,10 @@ def unknown_names(
         and not all(t in vocabulary for t in tokens(latin))
         and not any(t in vocabulary for t in translated_terms(surface))
     ]
-    return list(dict.fromkeys([phrase for phrase, _, _ in unknown] + places))
+    countries = [
+        surface
+        for surface in japanese_countries(question)
+        if not all(t in vocabulary for t in tokens(surface))
+        and not any(all(t in vocabulary for t in phrase) for phrase in translations(surface))
+    ]
+    return list(dict.fromkeys([phrase for phrase, _, _ in unknown] + places + countries))

@@ -89,8 +89,24 @@ def test_japanese_place_names_in_kanji_are_looked_up_by_their_reading():
     assert unknown_names("東京のAI拠点は？", japanese, latin=False) == []
     assert unknown_names("大阪のAI拠点は？", japanese, latin=False) == ["大阪"]
     assert unknown_names("What did Osaka do?", japanese, latin=False) == []  # cannot tell
-    # countries, people and katakana names are not checked: their readings are not spellings
-    assert unknown_names("韓国の石破氏とソウルについて", english) == []
+    # people and katakana names are not checked: their readings are not spellings
+    assert unknown_names("石破氏とソウルについて", english) == []
+
+
+def test_japanese_country_names_are_looked_up_by_their_english_names():
+    # 韓国 reads kankoku; the glossary's English names for it are what English text writes
+    assert unknown_names("韓国と中国のAI規制は？", VOCAB) == ["韓国"]
+    assert unknown_names("韓国のAI規制は？", VOCAB | frozenset(tokens("South Korea"))) == []
+    assert unknown_names("ブラジルのAI規制は？", VOCAB) == []  # not in the glossary: cannot tell
+    japanese = frozenset(tokens("韓国の人工知能"))
+    assert unknown_names("韓国のAI規制は？", japanese, latin=False) == []
+
+
+def test_a_japanese_question_about_an_unmentioned_country_abstains(corpus_bot):
+    # Korea appears only in the publisher's office list and the teasers, never in an article
+    answer = corpus_bot.ask("韓国のAI基本法はいつ施行されますか？")
+    assert answer.abstained and answer.answer == ABSTENTION_JA
+    assert answer.notice == "文書には「韓国」への言及がありません"
 
 
 def test_a_japanese_question_about_an_unmentioned_place_abstains_in_japanese(corpus_bot):
