@@ -19,18 +19,26 @@ _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @lru_cache(maxsize=1)
+def _rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(Japanese term, its English phrases) for each line of the glossary file."""
+    text = resources.files("assistant").joinpath("data/glossary_ja_en.tsv").read_text("utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        japanese, english = line.split("\t", 1)
+        phrases = tuple(p.strip() for p in english.split(";") if p.strip())
+        rows.append((normalize(japanese.strip()), phrases))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
 def _entries() -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[re.Pattern[str], str]]]:
     """(Japanese term, its English tokens) longest first, and (English phrase pattern,
     its Japanese term) for the reverse direction."""
     ja_to_en: list[tuple[str, tuple[str, ...]]] = []
     en_to_ja: list[tuple[re.Pattern[str], str]] = []
-    text = resources.files("assistant").joinpath("data/glossary_ja_en.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        japanese, english = line.split("\t", 1)
-        japanese = normalize(japanese.strip())
-        phrases = [p.strip() for p in english.split(";") if p.strip()]
+    for japanese, phrases in _rows():
         ja_to_en.append((japanese, tuple(t for p in phrases for t in tokens(p))))
         for phrase in phrases:
             words = _LATIN_WORD.findall(normalize(phrase))
@@ -61,14 +69,7 @@ def translated_terms(question: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Japanese term -> the tokens of each of its English phrases, one tuple a phrase."""
-    table: dict[str, tuple[tuple[str, ...], ...]] = {}
-    text = resources.files("assistant").joinpath("data/glossary_ja_en.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            japanese, english = line.split("\t", 1)
-            phrases = [p.strip() for p in english.split(";") if p.strip()]
-            table[normalize(japanese.strip())] = tuple(tuple(tokens(p)) for p in phrases)
-    return table
+    return {japanese: tuple(tuple(tokens(p)) for p in phrases) for japanese, phrases in _rows()}
 
 
 def translations(japanese: str) -> tuple[tuple[str, ...], ...]:
