@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .chunking import evidence_units
-from .expect import expects, supplies
+from .expect import Expect, expects, names_post, post_of, supplies
 from .glossary import query_terms
 from .index import Index
 from .injection import looks_like_injection
@@ -43,7 +43,7 @@ class Evidence:
     dense: float
     lexical: float  # IDF-weighted share of the question's usable terms present
     lexical_share: float  # how much of the question could match lexically at all (0..1)
-    fits: bool = True  # holds the kind of value the question asks for (a date, a count...)
+    fits: bool = True  # holds what the question asks for (a date, a count, a named post...)
 
 
 class ExtractiveAnswerer:
@@ -119,13 +119,14 @@ class ExtractiveAnswerer:
         dense = np.concatenate(similarities)
         question_terms = set(query_terms(question))
         kind = expects(question)
+        post = post_of(question) if Expect.HOLDER in kind else frozenset()
         share = self._lexical_share(question_terms)
         weights = self._term_weights(question_terms)
         scored = []
         located = {p.chunk.chunk_id: frozenset(tokens(p.chunk.locator)) for p in retrieval.passages}
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
             lexical = self._lexical(weights, unit.text, located[passage.chunk.chunk_id])
-            fits = supplies(kind, unit.text)
+            fits = supplies(kind, unit.text) and names_post(post, unit.text)
             scored.append(
                 Evidence(
                     passage,

@@ -11,11 +11,23 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from .glossary import translated_terms
+from .scope import names
+from .text import tokens
+
 
 class Expect(Enum):
     DATE = "date"
     COUNT = "count"
     AMOUNT = "amount"
+    HOLDER = "holder"  # who holds a post: a topic, required on top of any value kind
+
+
+_TOPICS = frozenset({Expect.HOLDER})
+_ROLE_WORDS = (
+    r"\bchair(?:s|ed|man|woman|person)?\b|\bhead(?:s|ed)?\b|\blead(?:s|er|ers)?\b|\bled by\b|"
+    r"\bdirector\b|\bpresident\b|座長|所長|議長|委員長|会長|代表|長官|理事長|社長"
+)
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -25,6 +37,15 @@ _NUMBER_WORDS = (
 )
 
 _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = (
+    (
+        Expect.HOLDER,
+        re.compile(
+            r"\bwho (?:heads|chairs|leads|directs|runs)\b|"
+            r"\bwho is (?:the )?(?:head|chair|chairman|chairperson|director|president|leader)\b|"
+            r"(?:座長|所長|議長|委員長|会長|代表|長官|理事長|社長|トップ|責任者)は(?:誰|だれ)",
+            re.I,
+        ),
+    ),
     (
         Expect.AMOUNT,
         re.compile(
@@ -64,6 +85,9 @@ _AMOUNT = re.compile(
 )
 
 
+_ROLE = re.compile(_ROLE_WORDS, re.I)
+
+
 def expects(question: str) -> frozenset[Expect]:
     """The kinds of value a question asks for (empty: any answer will do).
 
@@ -76,8 +100,11 @@ def expects(question: str) -> frozenset[Expect]:
 
 
 def supplies(kinds: frozenset[Expect], text: str) -> bool:
-    """Whether `text` holds a value of one of the expected kinds (always true for none)."""
-    return not kinds or any(_SUPPLIES[kind](text) for kind in kinds)
+    """Whether `text` speaks of every topic asked about and holds a value of one of the value
+    kinds asked for (always true when none is asked for)."""
+    values = kinds - _TOPICS
+    topics_met = all(_SUPPLIES[kind](text) for kind in kinds & _TOPICS)
+    return topics_met and (not values or any(_SUPPLIES[kind](text) for kind in values))
 
 
 _SUPPLIES = {
@@ -85,4 +112,33 @@ _SUPPLIES = {
     # Years and day-of-month numbers are not counts.
     Expect.COUNT: lambda text: bool(_COUNT.search(_YEARS_AND_DAYS.sub(" ", text))),
     Expect.AMOUNT: lambda text: bool(_AMOUNT.search(text)),
+    Expect.HOLDER: lambda text: bool(_ROLE.search(text)),
 }
+
+
+_GENERIC = frozenset(tokens("AI chair chaired head director president leader lead minister"))
+_LATIN = re.compile(r"[a-z]")
+
+
+def post_of(question: str) -> frozenset[str]:
+    """For a question about who holds a post, the English terms naming whose post it is: the
+    question's names, or when it has none beyond "AI" (a Japanese question), the glossary's
+    English for its words (AIセーフティ・インスティテュート -> safety, institute); never the
+    words for the post itself. A sentence that names someone in a post answers the question only
+    when it names this body too: "The AI PT is chaired by Masaaki Taira" does not say who heads
+    the AI Safety Institute.
+
+    >>> sorted(post_of("Who heads the AI Safety Institute?"))
+    ['institut', 'safeti']
+    >>> sorted(post_of("AIセーフティ・インスティテュートの所長は誰ですか？"))
+    ['institut', 'safeti']
+    """
+    named = {t for name in names(question) for t in tokens(name)} - _GENERIC
+    if named:
+        return frozenset(named)
+    return frozenset(t for t in translated_terms(question) if _LATIN.match(t)) - _GENERIC
+
+
+def names_post(post: frozenset[str], text: str) -> bool:
+    """Whether `text` names the body of `post` (text without Latin script cannot be told)."""
+    return not _LATIN.search(text.lower()) or post <= set(tokens(text))

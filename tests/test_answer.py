@@ -101,3 +101,33 @@ def test_json_contract(corpus_bot):
     citation = data["citations"][0]
     assert set(citation) == CITATION_KEYS
     assert citation["marker"] == 1 and isinstance(citation["start"], int)
+
+
+def test_who_holds_a_post_needs_a_sentence_naming_that_body_in_a_post():
+    from assistant.expect import Expect, expects, names_post, post_of, supplies
+
+    question = "Who heads the AI Safety Institute?"
+    kind = expects(question)
+    assert Expect.HOLDER in kind and post_of(question) == {"safeti", "institut"}
+    chair = "The AI PT is chaired by Masaaki Taira."
+    assert supplies(kind, chair) and not names_post(post_of(question), chair)
+    founded = "The IPA established the AI Safety Institute on February 14, 2024."
+    assert names_post(post_of(question), founded) and not supplies(kind, founded)
+    assert Expect.HOLDER not in expects("What does the AI Safety Institute do?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who heads the AI Safety Institute?", "AIセーフティ・インスティテュートの所長は誰ですか？"],
+)
+def test_who_heads_a_body_the_documents_name_no_head_for_abstains(corpus_bot, question):
+    answer = corpus_bot.ask(question)
+    assert answer.abstained and not answer.citations
+
+
+@pytest.mark.parametrize("question", ["Who chairs the AI PT?", "AI PTの座長は誰ですか？"])
+def test_who_chairs_a_body_the_documents_name_a_chair_for_is_answered(corpus_bot, question):
+    answer = corpus_bot.ask(question)
+    assert not answer.abstained
+    assert "Masaaki Taira" in answer.citations[0].quote
+    assert_verbatim(corpus_bot, answer)
