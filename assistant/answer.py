@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .chunking import evidence_units
-from .expect import Expect, expects, names_post, post_of, supplies
+from .expect import Expect, expects, focus_of, mentions, names_post, post_of, supplies
 from .glossary import query_terms
 from .index import Index
 from .injection import looks_like_injection
@@ -81,12 +81,11 @@ class ExtractiveAnswerer:
         }
 
     @staticmethod
-    def _lexical(weights: dict[str, float], text: str, located: frozenset[str]) -> float:
-        """IDF-weighted share of the question's usable terms found in `text` or in `located`,
-        the terms of where the text sits (a question naming "Article 7" matches its sentences)."""
+    def _lexical(weights: dict[str, float], present: frozenset[str]) -> float:
+        """IDF-weighted share of the question's usable terms found in `present`: the terms of a
+        unit and of where it sits (a question naming "Article 7" matches its sentences)."""
         if not weights:
             return 0.0
-        present = set(tokens(text)) | located
         return sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
 
     def _lexical_share(self, question_terms: set[str]) -> float:
@@ -120,13 +119,15 @@ class ExtractiveAnswerer:
         question_terms = set(query_terms(question))
         kind = expects(question)
         post = post_of(question) if Expect.HOLDER in kind else frozenset()
+        focus = focus_of(question)
         share = self._lexical_share(question_terms)
         weights = self._term_weights(question_terms)
         scored = []
         located = {p.chunk.chunk_id: frozenset(tokens(p.chunk.locator)) for p in retrieval.passages}
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
-            lexical = self._lexical(weights, unit.text, located[passage.chunk.chunk_id])
-            fits = supplies(kind, unit.text) and names_post(post, unit.text)
+            words = frozenset(tokens(unit.text))
+            lexical = self._lexical(weights, words | located[passage.chunk.chunk_id])
+            fits = supplies(kind, unit.text) and names_post(post, words) and mentions(focus, words)
             scored.append(
                 Evidence(
                     passage,

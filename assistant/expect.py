@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from .glossary import translated_terms
+from .glossary import equivalents, translated_terms
 from .scope import names
 from .text import tokens
 
@@ -139,6 +139,60 @@ def post_of(question: str) -> frozenset[str]:
     return frozenset(t for t in translated_terms(question) if _LATIN.match(t)) - _GENERIC
 
 
-def names_post(post: frozenset[str], text: str) -> bool:
-    """Whether `text` names the body of `post` (text without Latin script cannot be told)."""
-    return not _LATIN.search(text.lower()) or post <= set(tokens(text))
+def names_post(post: frozenset[str], words: frozenset[str]) -> bool:
+    """Whether a text of these keyword terms names the body of `post` (a text without
+    Latin-script words cannot be told)."""
+    return not any(_LATIN.match(w) for w in words) or post <= words
+
+
+# "What penalties does …", "Which body did …": the word between the question word and the verb.
+_EN_FOCUS = re.compile(
+    r"\b(?:what|which)\s+(?:kinds? of\s+|types? of\s+|specific\s+)?([a-z][a-z-]+)\s+"
+    r"(?:does|did|do|is|are|was|were|has|have|had|will|can|could|should|must|would)\b",
+    re.I,
+)
+# 「どのような具体的な義務が」: the phrase after the question word, up to its particle.
+_JA_FOCUS = re.compile(
+    r"(?:どのような|どういった|どんな|いかなる|どの)([^がをにはでともの、。？?]+)"
+)
+
+
+# Kinds of named thing: the answer names one ("the Cabinet Office") rather than writing the kind.
+_NAMED_KINDS = frozenset(
+    tokens(
+        "body agency institution organization organisation company country person ministry "
+        "機関 組織 団体 企業 会社 国 人物 省庁"
+    )
+)
+
+
+def focus_of(question: str) -> tuple[tuple[str, ...], ...]:
+    """What kind of thing a "what X / which X / どのようなX" question asks for, as the ways of
+    writing X (its glossary equivalents in either language); empty when the question names no
+    such X, when X is not in the glossary (a word the glossary cannot cross languages with
+    cannot be looked for in the other language), or when X is a kind of named thing (body,
+    company, 機関: the answer names the Cabinet Office without calling it a body).
+
+    >>> ("penalti",) in focus_of("What penalties does China impose?")
+    True
+    >>> ("oblig",) in focus_of("米国の大統領令にはどのような具体的な義務がありますか？")
+    True
+    >>> focus_of("When was the institute established?")
+    ()
+    """
+    for match in _JA_FOCUS.finditer(question):
+        words = [t for t in tokens(match.group(1)) if len(equivalents(t)) > 1]
+        if words:  # the head of a Japanese noun phrase comes last
+            return () if words[-1] in _NAMED_KINDS else equivalents(words[-1])
+    english = _EN_FOCUS.search(question)
+    if english:
+        word = tokens(english.group(1))
+        if word and word[0] not in _NAMED_KINDS and len(equivalents(word[0])) > 1:
+            return equivalents(word[0])
+    return ()
+
+
+def mentions(focus: tuple[tuple[str, ...], ...], words: frozenset[str]) -> bool:
+    """Whether a text of these keyword terms writes the asked-for thing in any of its ways
+    (true when nothing is asked for)."""
+    return not focus or any(all(t in words for t in way) for way in focus)

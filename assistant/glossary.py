@@ -81,6 +81,22 @@ def translations(japanese: str) -> tuple[tuple[str, ...], ...]:
     return _phrases().get(normalize(japanese), ())
 
 
+def equivalents(term: str) -> tuple[tuple[str, ...], ...]:
+    """Ways of writing one keyword term: itself, and for each glossary entry it is a whole
+    phrase of (or the Japanese side of), that entry's Japanese term and all its English
+    phrases, as token tuples (bodi -> bodi, 機関, agenc, institut).
+
+    >>> ('agenc',) in equivalents("bodi") and ('機関',) in equivalents("bodi")
+    True
+    """
+    found: list[tuple[str, ...]] = [(term,)]
+    for japanese, phrases in _phrases().items():
+        if (term,) in phrases or japanese == term:
+            found.append(tuple(tokens(japanese)))
+            found.extend(phrases)
+    return tuple(dict.fromkeys(p for p in found if p))
+
+
 def matched_phrases(question: str) -> list[str]:
     """The English glossary phrases that occur in `question` (NFKC-folded, lower case)."""
     _, en_to_ja = _entries()
