@@ -18,6 +18,7 @@ from .glossary import query_terms
 from .index import Index
 from .injection import looks_like_injection
 from .loaders import guess_language
+from .premise import assumed_acts, grants
 from .retrieve import Retrieval
 from .schema import Answer, Citation, Passage, Unit
 from .settings import Settings
@@ -120,6 +121,7 @@ class ExtractiveAnswerer:
         kind = expects(question)
         post = post_of(question) if Expect.HOLDER in kind else frozenset()
         focus = focus_of(question)
+        acts = assumed_acts(question)
         share = self._lexical_share(question_terms)
         weights = self._term_weights(question_terms)
         scored = []
@@ -127,7 +129,12 @@ class ExtractiveAnswerer:
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
             words = frozenset(tokens(unit.text))
             lexical = self._lexical(weights, words | located[passage.chunk.chunk_id])
-            fits = supplies(kind, unit.text) and names_post(post, words) and mentions(focus, words)
+            fits = (
+                supplies(kind, unit.text)
+                and names_post(post, words)
+                and mentions(focus, words)
+                and grants(acts, unit.text)
+            )
             scored.append(
                 Evidence(
                     passage,
