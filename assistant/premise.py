@@ -16,9 +16,10 @@ negation follows the verb and is dropped with the particles by the tokeniser).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import tokens
+from .text import normalize, tokens
 
 # Each act: the English words and the Japanese words that state it.
 _ACTS: tuple[tuple[str, str], ...] = (
@@ -45,19 +46,44 @@ _JA_NEGATED = "(?:し|さ)(?:ない|なかった|ず|ていない|ておらず|�
 _WINDOW = 3  # tokens before an act that a negation may sit in ("did not pass", "instead of …")
 
 
+@dataclass(frozen=True)
+class Act:
+    """One legal act: the stems of its English words and its Japanese words (matched as
+    written, since the tokeniser would split 義務付け into words that mean other things)."""
+
+    english: frozenset[str]
+    japanese: tuple[str, ...]
+
+    def named_in(self, words: list[str], text: str) -> list[int]:
+        """Positions of the act in `words` (the tokens of `text`); [-1] when only its Japanese
+        form occurs (not negated after it)."""
+        at = [i for i, w in enumerate(words) if w in self.english]
+        if not at and any(
+            j in text and not re.search(j + _JA_NEGATED, text) for j in self.japanese
+        ):
+            at = [-1]
+        return at
+
+
 @lru_cache(maxsize=1)
-def _acts() -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(tokens(f"{en} {ja}")) for en, ja in _ACTS)
+def _acts() -> tuple[Act, ...]:
+    return tuple(
+        Act(frozenset(tokens(en)), tuple(normalize(j) for j in ja.split())) for en, ja in _ACTS
+    )
+
+
+def _negated(words: list[str], at: int, window: int) -> bool:
+    return at >= 0 and bool(_NEGATIONS & set(words[max(0, at - window) : at]))
 
 
 @lru_cache(maxsize=4096)
-def assumed_acts(question: str) -> tuple[frozenset[str], ...]:
-    """The acts a why/when question takes for granted, each as the set of terms that state it.
-    An act the question itself negates ("Why did Japan not ban it?", 禁止しなかった) is not
-    assumed: its premise is that the act did not happen, which quotes can state in any words.
+def assumed_acts(question: str) -> tuple[Act, ...]:
+    """The acts a why/when question takes for granted. An act the question itself negates
+    ("Why did Japan not ban it?", 禁止しなかった) is not assumed: its premise is that the act
+    did not happen, which quotes can state in any words.
 
-    >>> [sorted(a)[:3] for a in assumed_acts("Why did Japan ban DeepSeek?")]
-    [['ban', 'prohibit', '禁じる']]
+    >>> [sorted(a.english) for a in assumed_acts("Why did Japan ban DeepSeek?")]
+    [['ban', 'prohibit']]
     >>> assumed_acts("What did Japan ban?"), assumed_acts("Why didn't Japan ban it?")
     ((), ())
     >>> assumed_acts("日本はなぜDeepSeekを禁止しなかったのですか？")
@@ -65,30 +91,22 @@ def assumed_acts(question: str) -> tuple[frozenset[str], ...]:
     """
     if not _PRESUPPOSING.search(question):
         return ()
-    words = tokens(question, keep_stopwords=True)
+    text = normalize(question)
+    words = tokens(text, keep_stopwords=True)
     assumed = []
-    for (_, japanese), act in zip(_ACTS, _acts(), strict=True):
-        at = [i for i, w in enumerate(words) if w in act]
-        if not at:
-            continue
-        negated_en = _NEGATIONS & set(words[: at[0]])
-        negated_ja = any(re.search(j + _JA_NEGATED, question) for j in japanese.split())
-        if not negated_en and not negated_ja:
+    for act in _acts():
+        at = act.named_in(words, text)
+        if at and not _negated(words, at[0], at[0]):
             assumed.append(act)
     return tuple(assumed)
 
 
-def grants(acts: tuple[frozenset[str], ...], text: str) -> bool:
+def grants(acts: tuple[Act, ...], text: str) -> bool:
     """Whether `text` states every act in `acts`, none of them negated just before."""
     if not acts:
         return True
-    words = tokens(text, keep_stopwords=True)
-    for act in acts:
-        stated = [
-            i
-            for i, w in enumerate(words)
-            if w in act and not _NEGATIONS & set(words[max(0, i - _WINDOW) : i])
-        ]
-        if not stated:
-            return False
-    return True
+    folded = normalize(text)
+    words = tokens(folded, keep_stopwords=True)
+    return all(
+        any(not _negated(words, i, _WINDOW) for i in act.named_in(words, folded)) for act in acts
+    )
