@@ -1,12 +1,13 @@
 """What a question takes for granted, and whether a sentence grants it.
 
 "Why did Japan ban DeepSeek?" and "When did the Diet pass the AI bill?" assume that a ban was
-made and a bill was passed. A sentence that never says so cannot answer them, however close it
-reads: quoting "Japan has no specific restrictions on DeepSeek's use" under "Why did Japan ban
-DeepSeek?" lends the false premise a citation. So for *why* and *when* questions, the legal
-acts the question assumes (banning, enacting, imposing, repealing, opposing …; `_ACTS`) must be
-stated by the sentence, in either language, and not negated right before ("did not pass",
-"without imposing", "instead of imposing", "no ban").
+made and a bill was passed; "What does the EU AI Act list as prohibited practices?" that it
+prohibits something. A sentence that never says so cannot answer them, however close it reads:
+quoting "Japan has no specific restrictions on DeepSeek's use" under "Why did Japan ban
+DeepSeek?" lends the false premise a citation. So the legal acts a question names (banning,
+enacting, imposing, repealing, opposing …; `_ACTS`) must be stated by the sentence, in either
+language, and not negated right before ("did not pass", "without imposing", "instead of
+imposing", "no ban").
 
 Only these acts are checked: they are what false premises about law and policy are made of, and
 they are rarely paraphrased into other verbs. Negation is read in English text only (Japanese
@@ -36,7 +37,12 @@ _ACTS: tuple[tuple[str, str], ...] = (
     ("ratify ratified", "批准"),
     ("criminalize criminalise criminalized", "犯罪化"),
 )
-_PRESUPPOSING = re.compile(r"\bwhy\b|\bwhen\b|\bon what date\b|なぜ|どうして|理由|いつ", re.I)
+# A question that asks *whether* ("Is there a ban …?", 禁止されていますか) assumes nothing.
+_EN_WHETHER = re.compile(
+    r"^\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I
+)
+_JA_WH = re.compile(r"何|なに|どの|どう|どこ|どれ|どんな|誰|だれ|いつ|なぜ|いくら|いくつ")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _NEGATIONS = frozenset(
     "no not without never nor instead rather neither t didn doesn don hasn haven hadn isn "
     "wasn weren aren won wouldn".split()
@@ -78,20 +84,23 @@ def _negated(words: list[str], at: int, window: int) -> bool:
 
 @lru_cache(maxsize=4096)
 def assumed_acts(question: str) -> tuple[Act, ...]:
-    """The acts a why/when question takes for granted. An act the question itself negates
+    """The acts a question takes for granted; none when it asks whether one happened. An act
+    the question itself negates
     ("Why did Japan not ban it?", 禁止しなかった) is not assumed: its premise is that the act
     did not happen, which quotes can state in any words.
 
     >>> [sorted(a.english) for a in assumed_acts("Why did Japan ban DeepSeek?")]
     [['ban', 'prohibit']]
-    >>> assumed_acts("What did Japan ban?"), assumed_acts("Why didn't Japan ban it?")
+    >>> assumed_acts("What did Japan decide?"), assumed_acts("Why didn't Japan ban it?")
+    ((), ())
+    >>> assumed_acts("Is there a ban on DeepSeek?"), assumed_acts("DeepSeekは禁止されていますか？")
     ((), ())
     >>> assumed_acts("日本はなぜDeepSeekを禁止しなかったのですか？")
     ()
     """
-    if not _PRESUPPOSING.search(question):
-        return ()
     text = normalize(question)
+    if _EN_WHETHER.match(text) or (_JAPANESE.search(text) and not _JA_WH.search(text)):
+        return ()
     words = tokens(text, keep_stopwords=True)
     assumed = []
     for act in _acts():

@@ -1,4 +1,4 @@
-"""Why/when questions that assume a legal act are answered only by sentences stating that act."""
+"""Questions that assume a legal act are answered only by sentences stating that act."""
 
 import pytest
 
@@ -25,12 +25,17 @@ def test_acts_are_read_in_either_language():
 
 def test_questions_that_assume_nothing_are_not_checked():
     assert assumed_acts("Which laws regulate the manipulation of information?") == ()
-    assert assumed_acts("What did the EU adopt?") == ()  # not a why/when question
+    assert assumed_acts("Is there a ban on DeepSeek?") == ()  # asks whether, assumes nothing
     assert grants((), "anything")
 
 
 @pytest.mark.parametrize(
-    "question", ["Why did Japan ban DeepSeek?", "日本政府はなぜDeepSeekの利用を禁止したのですか？"]
+    "question",
+    [
+        "Why did Japan ban DeepSeek?",
+        "日本政府はなぜDeepSeekの利用を禁止したのですか？",
+        "What does the EU AI Act list as prohibited AI practices?",
+    ],
 )
 def test_a_false_premise_about_a_ban_abstains(corpus_bot, question):
     answer = corpus_bot.ask(question)
@@ -48,3 +53,15 @@ def test_a_true_premise_is_answered_by_the_sentence_stating_it(corpus_bot, quest
     answer = corpus_bot.ask(question)
     assert not answer.abstained
     assert "adopted in April 2024" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is there a ban on DeepSeek's use in Japan?", "日本ではDeepSeekの利用は禁止されていますか？"],
+)
+def test_asking_whether_an_act_happened_is_answered_from_what_the_documents_say(
+    corpus_bot, question
+):
+    answer = corpus_bot.ask(question)
+    assert not answer.abstained
+    assert any("no specific restrictions" in c.quote for c in answer.citations)
