@@ -4,12 +4,15 @@ A question that asks *when* can only be answered by a sentence with a date in it
 one with a count, *how much* by one with an amount. A sentence that talks about the right subject
 but lacks the asked-for kind of value is not evidence for an answer: this is what lets the
 assistant abstain on plausible-but-absent facts ("How many members sit on the study group?").
+Likewise *who heads X* needs a sentence naming a post and X (`post_of`), and *what penalties* /
+どのような義務 a sentence that writes penalties / obligations in either language (`focus_of`).
 """
 
 from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 from .glossary import equivalents, translated_terms
 from .scope import names
@@ -120,6 +123,7 @@ _GENERIC = frozenset(tokens("AI chair chaired head director president leader lea
 _LATIN = re.compile(r"[a-z]")
 
 
+@lru_cache(maxsize=4096)
 def post_of(question: str) -> frozenset[str]:
     """For a question about who holds a post, the English terms naming whose post it is: the
     question's names, or when it has none beyond "AI" (a Japanese question), the glossary's
@@ -166,6 +170,7 @@ _NAMED_KINDS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def focus_of(question: str) -> tuple[tuple[str, ...], ...]:
     """What kind of thing a "what X / which X / どのようなX" question asks for, as the ways of
     writing X (its glossary equivalents in either language); empty when the question names no

@@ -9,9 +9,11 @@ enacting, imposing, repealing, opposing …; `_ACTS`) must be stated by the sent
 language, and not negated right before ("did not pass", "without imposing", "instead of
 imposing", "no ban").
 
-Only these acts are checked: they are what false premises about law and policy are made of, and
-they are rarely paraphrased into other verbs. Negation is read in English text only (Japanese
-negation follows the verb and is dropped with the particles by the tokeniser).
+A question that asks *whether* the act happened ("Is there a ban on DeepSeek?", 禁止されて
+いますか) or negates it itself ("Why didn't Japan ban it?") assumes nothing. Only these acts are
+checked: they are what false premises about law and policy are made of, and they are rarely
+paraphrased into other verbs. Negation is read before an English act ("did not", "instead of")
+and after a Japanese one (禁止しない, 成立していない).
 """
 
 from __future__ import annotations
@@ -85,9 +87,8 @@ def _negated(words: list[str], at: int, window: int) -> bool:
 @lru_cache(maxsize=4096)
 def assumed_acts(question: str) -> tuple[Act, ...]:
     """The acts a question takes for granted; none when it asks whether one happened. An act
-    the question itself negates
-    ("Why did Japan not ban it?", 禁止しなかった) is not assumed: its premise is that the act
-    did not happen, which quotes can state in any words.
+    the question itself negates ("Why did Japan not ban it?", 禁止しなかった) is not assumed:
+    its premise is that the act did not happen, which quotes can state in any words.
 
     >>> [sorted(a.english) for a in assumed_acts("Why did Japan ban DeepSeek?")]
     [['ban', 'prohibit']]
