@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .loaders import guess_language
 from .text import normalize, tokens
 
 # Each act: the English words and the Japanese words that state it.
@@ -44,7 +45,6 @@ _EN_WHETHER = re.compile(
     r"^\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I
 )
 _JA_WH = re.compile(r"何|なに|どの|どう|どこ|どれ|どんな|誰|だれ|いつ|なぜ|いくら|いくつ")
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _NEGATIONS = frozenset(
     "no not without never nor instead rather neither t didn doesn don hasn haven hadn isn "
     "wasn weren aren won wouldn".split()
@@ -100,7 +100,7 @@ def assumed_acts(question: str) -> tuple[Act, ...]:
     ()
     """
     text = normalize(question)
-    if _EN_WHETHER.match(text) or (_JAPANESE.search(text) and not _JA_WH.search(text)):
+    if _EN_WHETHER.match(text) or (guess_language(text) == "ja" and not _JA_WH.search(text)):
         return ()
     words = tokens(text, keep_stopwords=True)
     assumed = []
