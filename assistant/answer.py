@@ -8,6 +8,8 @@ the best score is below `abstain_below` (calibrated on `eval/`), the answerer ab
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,18 +19,13 @@ from .expect import Expect, expects, focus_of, mentions, names_post, post_of, su
 from .glossary import query_terms
 from .index import Index
 from .injection import looks_like_injection
-from .loaders import guess_language
+from .language import ABSTENTION, ABSTENTION_JA, QUOTING_JA, guess_language, unanswered_parts
 from .premise import assumed_acts, grants
 from .retrieve import Retrieval
 from .schema import Answer, Citation, Passage, Unit
 from .settings import Settings
 from .text import script, term_weight, tokens
 
-ABSTENTION = "The documents in the corpus do not answer this."
-# What a Japanese question gets instead: the same abstention, and a lead-in saying the answer
-# quotes the source passages as written (they may be in English).
-ABSTENTION_JA = "コーパスの文書には、この質問への答えは書かれていません。"
-QUOTING_JA = "以下は出典の該当箇所を原文のまま引用したものです。"
 _FALLBACK_CACHE_MAX = 10_000  # chunks whose unit vectors were computed at ask time
 
 
@@ -47,6 +44,11 @@ class Evidence:
     fits: bool = True  # holds what the question asks for (a date, a count, a named post...)
 
 
+# The scored evidence for each question a message asks: one (question, evidence) pair for a
+# message that asks one question, one per part for a message that asks several.
+Rankings = list[tuple[str, list[Evidence]]]
+
+
 class ExtractiveAnswerer:
     """Compose answers from verbatim evidence sentences; needs no language model."""
 
@@ -56,6 +58,7 @@ class ExtractiveAnswerer:
         self.index = index
         self.settings = settings
         self._fallback: dict[str, np.ndarray] = {}
+        self._fallback_lock = threading.Lock()  # questions may be answered in several threads
 
     def unit_vectors(self, passages: list[Passage]) -> dict[str, np.ndarray]:
         """Unit vectors per chunk id: stored at ingest; computed (and cached) if missing."""
@@ -64,12 +67,16 @@ class ExtractiveAnswerer:
             cid = passage.chunk.chunk_id
             if cid in stored:
                 continue
-            if cid not in self._fallback:
-                if len(self._fallback) > _FALLBACK_CACHE_MAX:
-                    self._fallback.clear()
+            with self._fallback_lock:
+                vectors = self._fallback.get(cid)
+            if vectors is None:
                 contexts = [u.context for u in evidence_units(passage.chunk)]
-                self._fallback[cid] = self.index.embedder.encode(contexts)
-            stored[cid] = self._fallback[cid]
+                vectors = self.index.embedder.encode(contexts)  # no lock held while embedding
+                with self._fallback_lock:
+                    if len(self._fallback) > _FALLBACK_CACHE_MAX:
+                        self._fallback.clear()
+                    self._fallback[cid] = vectors
+            stored[cid] = vectors
         return stored
 
     def _term_weights(self, question_terms: set[str]) -> dict[str, float]:
@@ -150,19 +157,29 @@ class ExtractiveAnswerer:
             )
         return rescore(scored, self.settings.dense_weight)
 
-    def answer(self, question: str, retrieval: Retrieval) -> Answer:
-        options = {
-            "abstain_below": self.settings.abstain_below,
-            "min_ratio": self.settings.sentence_min_ratio,
-            "max_sentences": self.settings.answer_sentences,
-        }
+    def rankings(self, question: str, retrieval: Retrieval) -> Rankings:
+        """The scored evidence for the question, or for each question the message asks when
+        retrieval searched its parts (see `decompose`), best first."""
         if not retrieval.parts:
-            return compose(question, self.evidence(question, retrieval), **options)
-        rankings = [
+            return [(question, self.evidence(question, retrieval))]
+        return [
             (part, self.evidence(part, replace(retrieval, query_vector=vector, parts=[])))
             for part, vector in retrieval.parts
         ]
-        return compose_parts(question, rankings, **options)
+
+    def answer(self, question: str, retrieval: Retrieval) -> Answer:
+        """Quote the best evidence for `question`, or abstain."""
+        return compose_ranked(
+            question,
+            self.rankings(question, retrieval),
+            abstain_below=self.settings.abstain_below,
+            min_ratio=self.settings.sentence_min_ratio,
+            max_sentences=self.settings.answer_sentences,
+        )
+
+    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Answer]:
+        """The `Answerer` interface: no draft, only the answer."""
+        yield self.answer(question, retrieval)
 
 
 def rescore(evidence: list[Evidence], dense_weight: float) -> list[Evidence]:
@@ -202,9 +219,25 @@ def compose(
     )
 
 
+def compose_ranked(
+    question: str,
+    rankings: Rankings,
+    *,
+    abstain_below: float,
+    min_ratio: float,
+    max_sentences: int,
+) -> Answer:
+    """The answer to a message from its `rankings`: one question's evidence is quoted by
+    `compose`, several questions' by `compose_parts`."""
+    options = {"abstain_below": abstain_below, "min_ratio": min_ratio}
+    if len(rankings) == 1:
+        return compose(question, rankings[0][1], **options, max_sentences=max_sentences)
+    return compose_parts(question, rankings, **options, max_sentences=max_sentences)
+
+
 def compose_parts(
     question: str,
-    rankings: list[tuple[str, list[Evidence]]],
+    rankings: Rankings,
     *,
     abstain_below: float,
     min_ratio: float,
@@ -230,16 +263,27 @@ def compose_parts(
                 if key not in seen:
                     seen.add(key)
                     chosen.append(e)
-    answer = compose(question, chosen, abstain_below=0.0, min_ratio=0.0, max_sentences=len(chosen))
-    answer.evidence_score = best
     missing = [part for part, r in rankings if not r or r[0].score < abstain_below]
-    if missing:
-        answer.notice = unanswered_parts(missing)
-    return answer
+    return replace(
+        compose(question, chosen, abstain_below=0.0, min_ratio=0.0, max_sentences=len(chosen)),
+        evidence_score=best,
+        notice=unanswered_parts(missing) if missing else None,
+    )
 
 
-def unanswered_parts(parts: list[str]) -> str:
-    """The notice for the parts of a message the documents do not answer."""
-    if guess_language(" ".join(parts)) == "ja":
-        return "次の問いには文書に答えがありません: " + "、".join(f"「{p}」" for p in parts)
-    return "the documents do not answer: " + "; ".join(f"“{p}”" for p in parts)
+def abstention(question: str) -> str:
+    """The abstention, in the question's language."""
+    return ABSTENTION_JA if guess_language(question) == "ja" else ABSTENTION
+
+
+def in_language(question: str, answer: Answer) -> str:
+    """The answer's text as the asker reads it: a Japanese question gets its abstention in
+    Japanese, and an extractive answer introduced in Japanese as verbatim quotes of the
+    sources."""
+    if guess_language(question) != "ja":
+        return answer.answer
+    if answer.abstained:
+        return ABSTENTION_JA
+    if answer.backend == "extractive" and not answer.answer.startswith(QUOTING_JA):
+        return f"{QUOTING_JA}\n{answer.answer}"
+    return answer.answer

@@ -1,26 +1,35 @@
 """Calibrate the extractive answerer's thresholds on the development questions.
 
-Evidence is scored once per question; every candidate setting is then replayed on it, so the
-grid search costs no extra model calls. The objective is the share of questions handled
-correctly: answerable ones answered with every key fact, unanswerable ones abstained, averaged
-over neighbouring thresholds so that the choice is robust (see `calibrate`).
+Each question goes once through the path a user's question takes (`Assistant.evidence`: the
+question checked, the scope check, a message that asks several questions split into its
+parts, retrieval and the evidence scored); every candidate setting is then replayed on that
+evidence through the answerer's own composition (`answer.compose_ranked`, then the answer's
+text as the asker reads it), so the grid search costs no extra model calls. The objective is
+the share of questions handled correctly: answerable ones answered with every key fact,
+unanswerable ones abstained, averaged over neighbouring thresholds so that the choice is
+robust (see `calibrate`).
+
+The values found are stored in `<data_dir>/calibration.json`, which settings read before the
+defaults shipped with the package; the package's own file is never written.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .answer import Evidence, compose, rescore
-from .decompose import question_parts
+from .answer import Rankings, compose_ranked, in_language, rescore
 from .evaluation import EvalQuestion, fact_found
 from .pipeline import Assistant
-from .settings import CALIBRATION_FILE, Settings
+from .schema import Answer
+from .settings import Settings
 
 RATIOS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 DENSE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
@@ -36,10 +45,11 @@ class Calibration:
     accuracy: float
     questions: int
 
-    def save(self, model: str, extra: dict[str, Any] | None = None) -> None:
-        """Store the values for `model` in the package's calibration file."""
+    def save(self, path: Path, model: str, extra: dict[str, Any] | None = None) -> Path:
+        """Store the values for `model` in `path` (`settings.calibration_file`), keeping what
+        is stored there for other models; returns `path`."""
         try:
-            data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
         models = data.setdefault("models", {})
@@ -52,7 +62,11 @@ class Calibration:
             "calibrated_on": date.today().isoformat(),
             **(extra or {}),
         }
-        CALIBRATION_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.part")
+        partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        os.replace(partial, path)
+        return path
 
     def apply(self, settings: Settings) -> Settings:
         return settings.with_overrides(
@@ -62,12 +76,32 @@ class Calibration:
         )
 
 
-def _answered_well(q: EvalQuestion, ranked: list[Evidence], ratio: float, n: int) -> bool:
-    """Whether answering (not abstaining) would be right: every key fact stated."""
-    if not q.answerable or not ranked:
-        return False
-    answer = compose(q.question, ranked, abstain_below=-1.0, min_ratio=ratio, max_sentences=n)
-    return all(fact_found(f, answer.answer) for f in q.key_facts)
+def _handled(q: EvalQuestion, asked: str, answer: Answer) -> bool:
+    """Whether the answer handles the question: abstains on an unanswerable one, states every
+    key fact of an answerable one (in the text the asker reads)."""
+    if not q.answerable:
+        return answer.abstained
+    text = in_language(asked, answer)
+    return not answer.abstained and all(fact_found(f, text) for f in q.key_facts)
+
+
+def _replayed(
+    q: EvalQuestion, asked: str, rankings: Rankings, cuts: np.ndarray, ratio: float, n: int
+) -> np.ndarray:
+    """For each threshold in `cuts`, whether the answer composed from `rankings` handles `q`.
+
+    The answer changes only where the threshold crosses the best score of a part (or 0, the
+    score of no evidence), so it is composed once per stretch of thresholds in between."""
+    breaks = np.unique([0.0, *(r[0].score for _, r in rankings if r)])
+    stretch = np.searchsorted(breaks, cuts, side="left")  # same stretch: same scores pass
+    handled = np.empty(len(cuts), dtype=bool)
+    for value in np.unique(stretch):
+        at = stretch == value
+        answer = compose_ranked(
+            asked, rankings, abstain_below=float(cuts[at][0]), min_ratio=ratio, max_sentences=n
+        )
+        handled[at] = _handled(q, asked, answer)
+    return handled
 
 
 def calibrate(
@@ -79,32 +113,38 @@ def calibrate(
     """Pick `abstain_below`, `dense_weight` and `sentence_min_ratio` on the given questions.
 
     A question is handled correctly when it is answerable and answered with every key fact, or
-    unanswerable and abstained on. The threshold is scanned in steps of `STEP`; each setting is
-    judged by its accuracy averaged over the neighbouring thresholds (within `WINDOW`), so the
-    choice sits inside a wide good region rather than on a lucky edge where a small shift in
-    scores would flip decisions.
+    unanswerable and abstained on (a question the scope check refuses abstains at every
+    threshold). The threshold is scanned in steps of `STEP`; each setting is judged by its
+    accuracy averaged over the neighbouring thresholds (within `WINDOW`), so the choice sits
+    inside a wide good region rather than on a lucky edge where a small shift in scores would
+    flip decisions.
     """
-    evidence: list[tuple[EvalQuestion, list[Evidence]]] = []
-    refused = []  # out of scope whatever the threshold (a name the corpus never uses...)
+    found: list[tuple[EvalQuestion, tuple[str, Rankings] | None]] = []
     for i, q in enumerate(questions, start=1):
-        retrieval = bot.retriever.retrieve(q.question, bot.settings.k)
-        evidence.append((q, bot.answerer.evidence(q.question, retrieval)))
-        refused.append(all(bot.out_of_scope(p) for p in question_parts(q.question)))
+        found.append((q, bot.evidence(q.question)))
         if progress:
             progress(i, len(questions))
     n = bot.settings.answer_sentences
     cuts = np.arange(0.0, 1.0 + STEP, STEP)
-    answerable = np.array([q.answerable for q, _ in evidence])
+    width = int(round(WINDOW / STEP))
+    kernel = np.ones(2 * width + 1) / (2 * width + 1)
     best: tuple[float, float, float, float, float] | None = None  # (smoothed, raw, cut, r, w)
     for weight in DENSE_WEIGHTS:
-        replayed = [(q, rescore(r, weight)) for q, r in evidence]
-        top = np.array([r[0].score if r else 0.0 for _, r in replayed])
-        answers = (top[None, :] >= cuts[:, None]) & ~np.array(refused)  # (cuts, questions)
+        replayed = [
+            (q, None if f is None else (f[0], [(p, rescore(r, weight)) for p, r in f[1]]))
+            for q, f in found
+        ]
         for ratio in RATIOS:
-            good = np.array([_answered_well(q, r, ratio, n) for q, r in replayed])
-            accuracy = np.where(answers, good, ~answerable).mean(axis=1)
-            width = int(round(WINDOW / STEP))
-            kernel = np.ones(2 * width + 1) / (2 * width + 1)
+            handled = np.stack(
+                [
+                    np.full(len(cuts), not q.answerable)
+                    if f is None
+                    else _replayed(q, f[0], f[1], cuts, ratio, n)
+                    for q, f in replayed
+                ],
+                axis=1,
+            )  # (cuts, questions)
+            accuracy = handled.mean(axis=1)
             smoothed = np.convolve(np.pad(accuracy, width, mode="edge"), kernel, mode="valid")
             i = int(np.argmax(smoothed))
             candidate = (float(smoothed[i]), float(accuracy[i]), float(cuts[i]), ratio, weight)
@@ -112,4 +152,4 @@ def calibrate(
                 best = candidate
     assert best is not None
     _, raw, threshold, ratio, weight = best
-    return Calibration(round(threshold, 4), ratio, weight, round(raw, 4), len(evidence))
+    return Calibration(round(threshold, 4), ratio, weight, round(raw, 4), len(found))

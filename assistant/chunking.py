@@ -26,6 +26,9 @@ _HEADING_MAX_CHARS = 100
 # Bumped whenever chunk_document would cut an unchanged document differently, so that the
 # next ingest re-chunks instead of reusing the committed chunks.
 CHUNK_FORMAT = "2"
+# Bumped whenever `evidence_units` splits a chunk differently: stored unit vectors are kept in
+# unit order, so vectors made under another format are re-embedded, not misread.
+UNITS_FORMAT = "1"
 
 
 def chunk_id(doc_id: str, section: str, start: int, end: int, text: str) -> str:

@@ -6,10 +6,11 @@ import json
 import sys
 import textwrap
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
+from .answerers import BACKEND_NAMES, backends_help
 from .errors import AssistantError
 from .schema import Answer
 from .settings import Settings
@@ -27,16 +28,17 @@ DataDir = Annotated[
 
 
 BackendOption = Annotated[
-    str | None,
-    typer.Option(help="extractive (default), llamacpp, openai or ollama (env ASSISTANT_BACKEND)."),
+    Literal[BACKEND_NAMES] | None,  # the names in the table of backends
+    typer.Option(help=f"Who writes answers: {backends_help()} (env ASSISTANT_BACKEND)."),
 ]
 
 
 def _settings(**overrides: object) -> Settings:
     try:
-        return Settings().with_overrides(**overrides)
+        settings = Settings()
     except Exception as exc:  # pydantic validation: show the message, not a traceback
         raise AssistantError(f"invalid settings: {exc}") from None
+    return settings.with_overrides(**overrides)  # an InputError names a bad value
 
 
 def _fail(error: AssistantError) -> None:
@@ -147,11 +149,15 @@ def documents(
 
 @app.command()
 def verify(data_dir: DataDir = None) -> None:
-    """Check that the vector store, keyword index and registry agree (after an ingest)."""
+    """Check that the vector store, keyword index and registry agree; delete vectors an
+    interrupted ingest left behind (unless an ingest is running)."""
     try:
-        problems = _assistant(_settings(data_dir=data_dir)).index.verify()
+        index = _assistant(_settings(data_dir=data_dir)).index
+        problems = index.verify()
     except AssistantError as error:
         _fail(error)
+    if index.last_collected:
+        typer.echo(f"deleted {index.last_collected} vectors that no committed chunk uses")
     for problem in problems:
         typer.echo(f"problem: {problem}", err=True)
     if problems:
@@ -265,7 +271,8 @@ def calibrate(
     data_dir: DataDir = None,
     dry_run: Annotated[bool, typer.Option(help="Print, do not save.")] = False,
 ) -> None:
-    """Calibrate the abstention threshold on the dev questions and save it with the package."""
+    """Calibrate the abstention thresholds on the dev questions; save them in the data directory
+    (<data_dir>/calibration.json, read before the defaults shipped with the package)."""
     from tqdm import tqdm
 
     from .calibration import calibrate as run_calibration
@@ -283,11 +290,13 @@ def calibrate(
         _fail(error)
     typer.echo(
         f"abstain_below={result.abstain_below} sentence_min_ratio={result.sentence_min_ratio} "
-        f"dev accuracy={result.accuracy} over {result.questions} questions"
+        f"dense_weight={result.dense_weight} dev accuracy={result.accuracy} over "
+        f"{result.questions} questions"
     )
     if not dry_run:
-        result.save(settings.embedding_model, {"k": settings.k, "retrieval": settings.retrieval})
-        typer.echo("saved to assistant/calibration.json")
+        extra = {"k": settings.k, "retrieval": settings.retrieval}
+        path = result.save(settings.calibration_file, settings.embedding_model, extra)
+        typer.echo(f"saved to {path}")
 
 
 @app.command()

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .loaders import LOADERS, guess_language
+from .language import guess_language
+from .loaders import LOADERS
 from .schema import KnownDocument, SourceDocument
 from .text import lines, normalize
 

@@ -25,22 +25,34 @@ from langchain_core.embeddings import Embeddings
 
 from .errors import AssistantError
 
-# Never reach for a model hub: a missing file must fail fast, not hang.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-
 PACKAGED_MODELS = ("minilm", "e5-small")
+
+# Never reach for a model hub: a missing file must fail fast, not hang. The model libraries read
+# these when they are imported, which happens when a model is loaded (`offline_environment`).
+OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+}
+
+
+def offline_environment() -> None:
+    """Keep the model libraries offline and quiet, unless the user's environment already says
+    otherwise. Called right before a model is loaded; importing this package changes nothing."""
+    for name, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 class Embedder(Embeddings):
     """Normalised embeddings; counts what it embeds so callers can prove caching.
 
-    >>> emb = make_embedder("minilm")
-    >>> emb.encode(["AI Safety Institute"]).shape
-    (1, 384)
+    >>> emb = make_embedder("e5-small")  # the default model
+    >>> emb.encode(["AI Safety Institute", "AIセーフティ・インスティテュート"]).shape
+    (2, 384)
+    >>> emb.calls, emb.texts_embedded
+    (1, 2)
     """
 
     def __init__(self, name: str, *, batch_size: int = 32) -> None:
@@ -61,6 +73,7 @@ class Embedder(Embeddings):
     def load(self) -> None:
         with self._lock:
             if self._model is None:
+                offline_environment()
                 self._model = self._load()
 
     def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:

@@ -15,7 +15,6 @@ Metrics (per question, then averaged per category, language and overall):
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -23,11 +22,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .answer import QUOTING_JA
+from .language import QUOTING_JA
+from .markers import answer_sentences, split_claims
 from .schema import Answer
 from .text import normalize, tokens
-
-_MARKER = re.compile(r"\s*\[(\d{1,4})\]")
 
 
 @dataclass(frozen=True)
@@ -70,30 +68,6 @@ def load_questions(path: Path, *, split: str = "all") -> list[EvalQuestion]:
             )
         )
     return out
-
-
-def answer_sentences(answer: str) -> list[tuple[str, list[int]]]:
-    """Split a marked-up answer into (sentence, markers) pairs: markers close a sentence."""
-    pieces: list[tuple[str, list[int]]] = []
-    pos = 0
-    text = ""
-    markers: list[int] = []
-    for match in _MARKER.finditer(answer):
-        between = answer[pos : match.start()]
-        if between.strip():
-            if markers:
-                pieces.append((text.strip(), markers))
-                markers = []
-                text = ""
-            text += between
-        markers.append(int(match.group(1)))
-        pos = match.end()
-    if markers or text.strip():
-        pieces.append((text.strip(), markers))
-    tail = answer[pos:].strip()
-    if tail:
-        pieces.append((tail, []))
-    return pieces
 
 
 def supports(quote: str, sentence: str, *, threshold: float = 0.6) -> bool:
@@ -238,7 +212,6 @@ def _draft_scores(answer: Answer) -> DraftScores:
     if not answer.guard or not answer.guard.get("draft"):
         return DraftScores()
     from .chunking import evidence_units
-    from .guard import split_claims
 
     passages = answer.passages
     sentences = supported = markers_total = markers_ok = 0

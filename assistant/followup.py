@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .language import IDEOGRAPHS, KATAKANA
 from .text import content_tokens
 
 _EN_PRONOUN = re.compile(r"\b(its|it|they|them|their|this|that|these|those)\b", re.I)
@@ -22,7 +23,7 @@ _CAPITALISED = re.compile(
     r"|\b[A-Z]{2,}\b"
 )
 _JA_NAME = re.compile(  # must hold katakana, so plain English words are not taken
-    r"[A-Za-z0-9]*[\u30a0-\u30ff][A-Za-z0-9・ー\u30a0-\u30ff]{2,}[\u4e00-\u9fff]*"
+    rf"[A-Za-z0-9]*[{KATAKANA}][A-Za-z0-9・ー{KATAKANA}]{{2,}}[{IDEOGRAPHS}]*"
 )
 _LEADING = re.compile(
     r"^(?:What|When|Which|Who|Whom|How|Why|Where|Does|Did|Do|Is|Are|Was|Were|Can|Could|"

@@ -1,33 +1,25 @@
 """Generated answers through LangChain chat models, held to their citations by the guard.
 
-Backends (setting `backend`):
-
-- `llamacpp`: a local GGUF file through llama-cpp-python (`llm_model_path`);
-- `openai`: any OpenAI-compatible endpoint (`llm_base_url`, `llm_api_key`, `llm_model`);
-- `ollama`: an Ollama server (`llm_base_url`, `llm_model`).
-
-The prompt numbers the retrieved passages and asks for `[n]` after every sentence, in the
+The chat-model backends and how each model is built are listed in `answerers.BACKENDS`. The
+prompt numbers the retrieved passages and asks for `[n]` after every sentence, in the
 question's language; the passages are marked as data, never instructions. Whatever the model
 writes goes through `guard.Guard` before anyone sees it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from contextlib import nullcontext
 from typing import Any
 
-from .answer import ABSTENTION
 from .errors import AssistantError
 from .guard import Guard
 from .injection import WITHHELD, looks_like_injection
-from .loaders import guess_language
+from .language import ABSTENTION, guess_language
 from .retrieve import Retrieval
 from .schema import Answer, Passage
-from .settings import Settings
 from .text import sentences
-
-GENERATIVE_BACKENDS = ("llamacpp", "openai", "ollama")
 
 SYSTEM_PROMPT = """You answer questions about Japanese AI law and policy for policy analysts.
 Use only the numbered sources below. After every sentence put the number of the source that
@@ -72,7 +64,7 @@ def messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
     return [("system", system), ("human", user)]
 
 
-ENTAILMENT_SYSTEM = "You check statements against a passage."
+ENTAILMENT_SYSTEM = "You check facts against a passage."
 ENTAILMENT_PROMPT = """Passage:
 {passage}
 
@@ -89,9 +81,7 @@ def entailment_check(chat: Any) -> Callable[[str, str], bool]:
     def entails(passage: str, statement: str) -> bool:
         prompt = ENTAILMENT_PROMPT.format(passage=passage, statement=statement)
         try:
-            reply = chat.invoke(
-                [("system", "You check facts against a passage."), ("human", prompt)]
-            )
+            reply = chat.invoke([("system", ENTAILMENT_SYSTEM), ("human", prompt)])
         except Exception:
             return False
         return affirmative(reply.content if isinstance(reply.content, str) else "")
@@ -104,64 +94,30 @@ def affirmative(reply: str) -> bool:
     return reply.strip().lstrip("*\"'「").casefold().startswith(("yes", "はい"))
 
 
-def chat_model(settings: Settings) -> Any:
-    """The LangChain chat model for `settings.backend`; a clear error when it cannot be made."""
-    backend = settings.backend
-    try:
-        if backend == "llamacpp":
-            path = Path(settings.llm_model_path or "").expanduser()
-            if not path.is_file():
-                raise AssistantError(
-                    f"backend 'llamacpp': model file not found: '{settings.llm_model_path}' "
-                    "(set llm_model_path to a .gguf file)"
-                )
-            from langchain_community.chat_models import ChatLlamaCpp
-
-            return ChatLlamaCpp(
-                model_path=str(path),
-                n_ctx=settings.llm_context,
-                n_threads=settings.llm_threads,
-                temperature=settings.llm_temperature,
-                max_tokens=settings.llm_max_tokens,
-                verbose=False,
-            )
-        if backend == "openai":
-            from langchain_openai import ChatOpenAI
-
-            return ChatOpenAI(
-                base_url=settings.llm_base_url,
-                api_key=settings.llm_api_key or "not-needed",
-                model=settings.llm_model or "default",
-                temperature=settings.llm_temperature,
-                max_tokens=settings.llm_max_tokens,
-                timeout=settings.llm_timeout,
-                max_retries=0,
-            )
-        if backend == "ollama":
-            from langchain_ollama import ChatOllama
-
-            return ChatOllama(
-                base_url=settings.llm_base_url or "http://127.0.0.1:11434",
-                model=settings.llm_model or "llama3.2",
-                temperature=settings.llm_temperature,
-                num_predict=settings.llm_max_tokens,
-            )
-    except ImportError as exc:
-        extra = {"llamacpp": "llamacpp", "openai": "openai", "ollama": "ollama"}[backend]
-        raise AssistantError(
-            f"backend '{backend}' needs extra packages: pip install "
-            f"'jp-ai-policy-assistant[{extra}]' ({exc.name} is missing)"
-        ) from None
-    raise AssistantError(f"unknown backend '{backend}'")
-
-
 class GenerativeAnswerer:
-    """Draft with a chat model, then keep only what the cited passages support."""
+    """Draft with a chat model, then keep only what the cited passages support.
 
-    def __init__(self, name: str, chat: Any, guard: Guard) -> None:
+    With `serial`, one question at a time uses the model (an in-process model has one context
+    and must not be driven by two threads at once); a server takes concurrent requests."""
+
+    def __init__(self, name: str, chat: Any, guard: Guard, *, serial: bool = False) -> None:
         self.name = name
         self.chat = chat
         self.guard = guard
+        self._lock = threading.Lock() if serial else None
+
+    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Answer]:
+        """The draft as the model writes it (unchecked), then the guarded `Answer`."""
+        if not retrieval.passages:
+            yield Answer(question, ABSTENTION, True, backend=self.name)
+            return
+        with self._lock or nullcontext():
+            pieces: list[str] = []
+            for piece in self.stream_draft(question, retrieval.passages):
+                pieces.append(piece)
+                yield piece
+            answer = self.finish(question, "".join(pieces), retrieval.passages)
+        yield answer
 
     def stream_draft(self, question: str, passages: list[Passage]) -> Iterator[str]:
         """The model's draft as it is written (unchecked: show it as such, or not at all)."""
@@ -190,12 +146,6 @@ class GenerativeAnswerer:
         return Answer(
             question, guarded.answer, False, guarded.citations, backend=self.name, guard=report
         )
-
-    def answer(self, question: str, retrieval: Retrieval) -> Answer:
-        if not retrieval.passages:
-            return Answer(question, ABSTENTION, True, backend=self.name)
-        draft = "".join(self.stream_draft(question, retrieval.passages))
-        return self.finish(question, draft, retrieval.passages)
 
 
 def _reason(exc: Exception) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from .markers import marker_numbers
 from .schema import Answer, Citation
-
-_MARKER = re.compile(r"\[(\d{1,4})\]")  # [n]; longer digit runs are not markers
 
 
 def invalid_citations(answer: Answer, document_text: Callable[[str], str]) -> list[Citation]:
@@ -26,6 +24,6 @@ def invalid_citations(answer: Answer, document_text: Callable[[str], str]) -> li
         if not in_range or text[citation.start : citation.end] != citation.quote:
             bad.append(citation)
     known = {c.marker for c in answer.citations}
-    for marker in sorted({int(m) for m in _MARKER.findall(answer.answer)} - known):
+    for marker in sorted(set(marker_numbers(answer.answer)) - known):
         bad.append(Citation(marker, "", "", "", "", "", 0, 0))
     return bad

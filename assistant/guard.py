@@ -4,8 +4,8 @@ A draft from a language model is split into sentences (English and Japanese). Qu
 claims and are dropped. For each sentence and each `[n]` it carries, the guard looks for the
 unit of passage `n` (a sentence, or a list with its lead-in) that supports the sentence:
 
-- every number in the sentence (years, days, counts; month names count as numbers) must appear
-  in the unit;
+- every number in the sentence (years, days, counts; a month's name counts as its number, and
+  "May", "March" and "August" only where they name the month) must appear in the unit;
 - a sentence written mostly in the passage's script must have at least `min_overlap` of its
   content words (stemmed, stop words dropped) in the unit: strict on purpose, since a small model
   that swaps a subject ("The Japanese government chairs the AI PT") keeps most of the words but
@@ -41,16 +41,22 @@ import numpy as np
 
 from .chunking import evidence_units
 from .injection import looks_like_injection
+from .markers import split_claims
 from .schema import Citation, Passage, Unit
-from .text import script, sentences, tokens
+from .text import script, tokens
 
-_MARKERS = re.compile(r"\s*\[(\d{1,4}(?:\s*[,，、]\s*\d{1,4})*)\]")
 _NUMBER = re.compile(r"\d+")
-_SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?。、！？])")
 _MONTH_NAMES = (
     "january february march april may june july august september october november december"
 )
 _MONTHS = {m: str(i) for i, m in enumerate(_MONTH_NAMES.split(), start=1)}
+_MONTH = re.compile(rf"\b({'|'.join(_MONTHS)})\b", re.IGNORECASE)
+# Month names that are also everyday words: "may" (the verb), "march", "august" (the adjective).
+_ALSO_WORDS = frozenset({"may", "march", "august"})
+_DAY_OR_YEAR_AFTER = re.compile(r",?\s+\d{1,4}(?!\d)")  # May 14, May 2025, March 3rd
+_DAY_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+$", re.IGNORECASE)  # 14 May
+_OPENING = " \t\"'“‘(「*-•"  # what may stand between a sentence's start and its first word
+_SENTENCE_END = ".!?。！？\n"
 
 
 @dataclass(frozen=True)
@@ -74,37 +80,35 @@ class Guarded:
 
 
 def _numbers(text: str) -> set[str]:
+    """The numbers `text` states, leading zeros dropped; a month name counts as its number.
+
+    >>> sorted(_numbers("The Act was passed on 28 May 2025 and took effect in June."))
+    ['2025', '28', '5', '6']
+    >>> sorted(_numbers("The mayor may speak, and they march on 01 October."))
+    ['1', '10']
+    """
     found = {n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
-    found |= {num for word, num in _MONTHS.items() if word in text.casefold()}
+    for match in _MONTH.finditer(text):
+        word = match[1].casefold()
+        if word not in _ALSO_WORDS or _names_month(text, match):
+            found.add(_MONTHS[word])
     return found
+
+
+def _names_month(text: str, match: re.Match[str]) -> bool:
+    """Whether "May", "March" or "August" is the month: only when written with a capital, and
+    next to a day or a year ("May 2025", "14 May", "March 3") or inside a sentence ("in May");
+    a capitalised word that only starts a sentence may be the verb ("May the ministry...")."""
+    if not match[1][0].isupper():
+        return False
+    if _DAY_OR_YEAR_AFTER.match(text, match.end()) or _DAY_BEFORE.search(text, 0, match.start()):
+        return True
+    before = text[: match.start()].rstrip(_OPENING)
+    return bool(before) and before[-1] not in _SENTENCE_END
 
 
 def _is_question(claim: str) -> bool:
     return claim.rstrip().endswith(("?", "？"))
-
-
-def _marker_numbers(text: str) -> list[int]:
-    return [int(n) for m in _MARKERS.finditer(text) for n in re.split(r"[,，、]", m.group(1))]
-
-
-def split_claims(draft: str) -> list[tuple[str, list[int]]]:
-    """The draft's sentences with their markers taken out: [(sentence, [markers])]."""
-    claims = []
-    for start, end in sentences(draft):
-        piece = draft[start:end]
-        leading = re.match(rf"(?:{_MARKERS.pattern})+", piece)
-        if leading and claims:  # "…作った。[2] Next…": [2] closes the sentence before
-            claims[-1][1].extend(_marker_numbers(leading.group(0)))
-            piece = piece[leading.end() :]
-        markers = [
-            int(n) for m in _MARKERS.finditer(piece) for n in re.split(r"[,，、]", m.group(1))
-        ]
-        text = _SPACE_BEFORE_STOP.sub(r"\1", _MARKERS.sub("", piece)).strip()
-        if text and any(ch.isalnum() for ch in text):
-            claims.append((text, markers))
-        elif markers and claims:  # a marker stranded after the full stop belongs to the sentence
-            claims[-1][1].extend(markers)
-    return claims
 
 
 class Guard:

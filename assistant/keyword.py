@@ -1,26 +1,25 @@
-"""The keyword (BM25) index over chunks, with the chunk records it serves.
+"""The keyword (BM25) index over the committed chunks.
 
-Built whole from the chunk set and written to a fresh directory; the registry then points at
-it, so a reader only ever sees a complete index. Tokenisation is `text.tokens` (light English
-stemming, CJK bigrams) so English and Japanese text both get usable terms.
+Built whole from a chunk set and saved beside it in a fresh directory; the registry then points
+at that directory, so a reader only ever sees a complete index. Terms are `text.tokens`:
+Snowball-stemmed English words, Japanese words from SudachiPy, and references in one form
+(Article 27 and 第二十七条 alike). A query's terms are widened through the bilingual glossary.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import orjson
 
 from .glossary import query_terms
 from .schema import Chunk
 from .text import script, term_weight, tokens
 
-_CHUNKS_FILE = "chunks.jsonl"
 # Bumped whenever `text.tokens` or the stored chunk record changes, so the next ingest
 # rebuilds the keyword index instead of serving terms the queries no longer produce.
 KEYWORD_FORMAT = "2: sudachi words, reference terms, located chunks"
@@ -32,37 +31,32 @@ def index_terms(chunk: Chunk) -> list[str]:
 
 
 class KeywordIndex:
-    """BM25 over a fixed list of chunks; `search` returns (chunk, score) best first."""
+    """BM25 over a fixed list of chunks (row i is `chunks[i]`); `search` returns (chunk,
+    score) best first."""
 
-    def __init__(self, chunks: list[Chunk], bm25: bm25s.BM25 | None) -> None:
+    def __init__(self, chunks: Sequence[Chunk], bm25: bm25s.BM25 | None) -> None:
         self.chunks = chunks
-        self.by_id = {c.chunk_id: c for c in chunks}
         self._bm25 = bm25
 
     @classmethod
-    def build(cls, chunks: list[Chunk]) -> KeywordIndex:
+    def build(cls, chunks: Sequence[Chunk]) -> KeywordIndex:
         if not chunks:
             return cls([], None)
         bm25 = bm25s.BM25()
         bm25.index([index_terms(c) or [""] for c in chunks], show_progress=False)
-        return cls(list(chunks), bm25)
+        return cls(chunks, bm25)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)
-        with (directory / _CHUNKS_FILE).open("wb") as out:
-            for chunk in self.chunks:
-                out.write(orjson.dumps(asdict(chunk)) + b"\n")
 
     @classmethod
-    def load(cls, directory: Path) -> KeywordIndex:
-        lines = (directory / _CHUNKS_FILE).read_bytes().splitlines()
-        chunks = [Chunk(**orjson.loads(line)) for line in lines if line.strip()]
+    def load(cls, directory: Path, chunks: Sequence[Chunk]) -> KeywordIndex:
+        """The index saved in `directory` over `chunks`, the chunk set it was built from."""
         if not chunks:
             return cls([], None)
-        bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-        return cls(chunks, bm25)
+        return cls(chunks, bm25s.BM25.load(str(directory), show_progress=False, verbosity=0))
 
     @cached_property
     def _document_frequency(self) -> dict[str, int]:
@@ -81,15 +75,6 @@ class KeywordIndex:
     def terms(self) -> frozenset[str]:
         """Every term the indexed text uses."""
         return frozenset(self._document_frequency)
-
-    @cached_property
-    def by_link(self) -> dict[tuple[str, str], list[Chunk]]:
-        """Chunks that share a link (the same provision in two languages), by (doc, link)."""
-        linked: dict[tuple[str, str], list[Chunk]] = {}
-        for chunk in self.chunks:
-            if chunk.link:
-                linked.setdefault((chunk.doc_id, chunk.link), []).append(chunk)
-        return linked
 
     @cached_property
     def scripts(self) -> frozenset[str]:

@@ -26,6 +26,7 @@ import re
 from xml.etree import ElementTree as ET
 
 from .errors import InputError
+from .language import IDEOGRAPHIC_SPACE
 from .loaders import Extracted
 from .schema import Region
 from .text import era_year, kanji_number
@@ -141,7 +142,7 @@ def load_egov_xml(raw: bytes, where: str) -> Extracted:
     reference, year = law_reference(law)
     title = _text(body.find("LawTitle")) or None
     language = (law.get("Lang") or "ja").casefold()[:2]
-    sep, gap = ("", "\u3000") if language == "ja" else (" ", " ")
+    sep, gap = ("", IDEOGRAPHIC_SPACE) if language == "ja" else (" ", " ")
     out = _Writer()
     if title:
         out.block(title)
@@ -203,7 +204,7 @@ _JA_ARTICLE_START = re.compile(
     r"^第([0-9〇一二三四五六七八九十百千]+)条(?:の([0-9〇一二三四五六七八九十百千]+))?"
 )
 _EN_ARTICLE_START = re.compile(r"^Article\s+(\d+)(?:-(\d+))?", re.IGNORECASE)
-_JA_PARAGRAPH_START = re.compile(r"^([0-9０-９]{1,3})[\u3000 ]")
+_JA_PARAGRAPH_START = re.compile(rf"^([0-9０-９]{{1,3}})[{IDEOGRAPHIC_SPACE} ]")
 _EN_PARAGRAPH_START = re.compile(r"^\((\d{1,3})\)\s")
 _EN_LAW_NUMBER = re.compile(r"\b(Act|Cabinet Order|Ministerial Ordinance) No\. (\d+) of (\d{4})")
 

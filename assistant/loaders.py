@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
+from .language import KANA
 from .schema import Region
 
 
@@ -32,7 +33,7 @@ class Extracted:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
+_KANA = re.compile(f"[{KANA}]")
 
 
 def decode(raw: bytes, where: str) -> str:
@@ -213,14 +214,3 @@ def _laws():  # type: ignore[no-untyped-def]
     from . import laws
 
     return laws
-
-
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_LETTER = re.compile(r"[^\W\d_]")  # letters (and the rare non-decimal numeral), counted in C
-
-
-def guess_language(text: str) -> str:
-    """'ja' when at least a fifth of the letters are Japanese/Chinese characters, else 'en'."""
-    sample = text[:20_000]
-    letters = len(_LETTER.findall(sample)) or 1
-    return "ja" if len(_CJK_CHAR.findall(sample)) / letters >= 0.2 else "en"

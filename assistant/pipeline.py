@@ -3,8 +3,11 @@
 >>> from assistant import Assistant
 >>> bot = Assistant.from_settings()            # settings from env / assistant.toml / defaults
 >>> bot.ingest()                                # the corpus directory, incrementally
+IngestReport(added=[...], ...)
 >>> answer = bot.ask("When was the AI Safety Institute established?")
 >>> answer.answer, answer.citations[0].quote
+('...the AI Safety Institute on February 14, 2024, ... [1] ...',
+ '...established the AI Safety Institute on February 14, 2024, ...')
 """
 
 from __future__ import annotations
@@ -14,29 +17,36 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .answer import ABSTENTION, ABSTENTION_JA, QUOTING_JA, ExtractiveAnswerer
+from .answer import ExtractiveAnswerer, Rankings, abstention, in_language
+from .answerers import EXTRACTIVE, Answerer, backend_named, chat_model
 from .corpus import SUPPORTED_SUFFIXES, read_document, read_paths, slugify
 from .decompose import question_parts
 from .embeddings import Embedder
 from .errors import AssistantError, InputError
 from .followup import standalone
-from .generate import GenerativeAnswerer, chat_model, entailment_check
+from .generate import GenerativeAnswerer, entailment_check
 from .ground import invalid_citations
 from .guard import Guard
 from .index import Index, IngestReport, Progress
 from .injection import looks_like_injection
-from .loaders import guess_language
-from .retrieve import Retriever
-from .schema import Answer, Chunk
+from .language import ABSTENTION, guess_language, instruction_note, scope_note
+from .retrieve import Retrieval, Retriever
+from .schema import Answer, Chunk, Citation
 from .scope import unknown_names
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+# A question is answered again from the start (at most this many times in all) when another
+# process commits to the index while it is being answered; see `Assistant.ask_stream`.
+_ATTEMPTS = 2
 
 
 def safe_upload_name(name: str) -> str:
@@ -56,13 +66,14 @@ def safe_upload_name(name: str) -> str:
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 
 
-def _parallel(chunk: Chunk) -> dict[str, str]:
-    return {
-        "chunk_id": chunk.chunk_id,
-        "language": chunk.language,
-        "locator": chunk.locator,
-        "text": chunk.text,
-    }
+@dataclass(frozen=True)
+class Scope:
+    """What of a message gets answered: `asked` (the message, or its questions that are in
+    scope, joined) and those questions (`kept`); `note` says why the others are not."""
+
+    asked: str
+    kept: list[str]
+    note: str | None
 
 
 class Assistant:
@@ -85,22 +96,32 @@ class Assistant:
         )
         self.answerer = ExtractiveAnswerer(self.index, settings)
         self._generative: dict[str, GenerativeAnswerer] = {}
+        self._generative_lock = threading.Lock()  # two first questions make one answerer
+
+    def answerer_for(self, backend: str) -> Answerer:
+        """The answerer of a backend: the embedded one, or a chat model's."""
+        return self.answerer if backend_named(backend).chat is None else self.generative(backend)
 
     def generative(self, backend: str) -> GenerativeAnswerer:
         """The answerer for a chat-model backend (made on first use, then kept)."""
-        if backend not in self._generative:
-            settings = self.settings.with_overrides(backend=backend)
-            chat = chat_model(settings)
-            guard = Guard(
-                lambda texts: self.index.embedder.encode(texts, query=True),
-                self.answerer.unit_vectors,
-                min_overlap=settings.guard_min_overlap,
-                min_similarity=settings.guard_min_similarity,
-                entails=entailment_check(chat) if settings.guard_entailment else None,
-                cite_uncited=settings.guard_cite_uncited,
-            )
-            self._generative[backend] = GenerativeAnswerer(backend, chat, guard)
-        return self._generative[backend]
+        answerer = self._generative.get(backend)
+        if answerer is not None:
+            return answerer
+        with self._generative_lock:
+            if backend not in self._generative:
+                settings = self.settings.with_overrides(backend=backend)
+                chat = chat_model(settings)
+                guard = Guard(
+                    lambda texts: self.index.embedder.encode(texts, query=True),
+                    self.answerer.unit_vectors,
+                    min_overlap=settings.guard_min_overlap,
+                    min_similarity=settings.guard_min_similarity,
+                    entails=entailment_check(chat) if settings.guard_entailment else None,
+                    cite_uncited=settings.guard_cite_uncited,
+                )
+                serial = backend_named(backend).serial
+                self._generative[backend] = GenerativeAnswerer(backend, chat, guard, serial=serial)
+            return self._generative[backend]
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
@@ -111,7 +132,9 @@ class Assistant:
         """Load the embedding model and the committed index now rather than on first ask."""
         self.index.embedder.load()
         _ = self.index.keyword
-        _ = self.index.collection
+        self.index.refresh()
+        _ = self.index.state
+        self.index.stores.passages.count()  # opens the vector store
 
     # ------------------------------------------------------------------ documents
     def ingest(
@@ -176,7 +199,7 @@ class Assistant:
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The indexed chunk with this id (for showing a citation in its passage)."""
-        return self.index.keyword.by_id.get(chunk_id)
+        return self.index.chunks.get(chunk_id)
 
     def documents(self) -> dict[str, dict[str, Any]]:
         """The ingested documents' metadata, by document id."""
@@ -226,55 +249,116 @@ class Assistant:
         backend: str | None = None,
     ) -> Iterator[str | Answer]:
         """Like `ask`, but first yields a chat model's draft as it is written (strings, not yet
-        checked), then the checked `Answer`. The extractive default yields only the answer."""
-        text = standalone(self.check_question(question), history)
-        backend = backend or self.settings.backend
+        checked), then the checked `Answer`. The extractive default yields only the answer.
+
+        The answer comes from one committed state of the index: when another process commits
+        while the question is being answered, it is answered again from the start (unless a
+        draft has been shown already)."""
+        text = standalone(self.check_question(question), history)  # a follow-up, rewritten
+        backend = backend_named(backend or self.settings.backend).name
+        for attempt in range(1, _ATTEMPTS + 1):
+            generation = self.index.refresh()
+            answer, drafted = yield from self._answer_once(question, text, k, backend)
+            if drafted or attempt == _ATTEMPTS or self.index.refresh() == generation:
+                yield answer
+                return
+
+    def _answer_once(
+        self, question: str, text: str, k: int | None, backend: str
+    ) -> Generator[str, None, tuple[Answer, bool]]:
+        """Answer `text` (`question` as it stands alone) from the index as it is now: refuse
+        it, or retrieve, answer (yielding a draft), check, and build the `Answer`. Returns the
+        answer and whether a draft was yielded."""
         t0 = time.perf_counter()
-        # Each question the message asks is checked for scope on its own: a part about
-        # something the corpus never mentions is left out (and named), the rest answered.
-        # (Instructions to the assistant anywhere in the message refuse all of it.)
+        scope = self.scope(text)
+        if not scope.kept:
+            refused = Answer(
+                question,
+                abstention(text),
+                True,
+                backend=backend,
+                timings_ms={"total": (time.perf_counter() - t0) * 1000},
+                standalone_question=text,
+                notice=scope.note,
+            )
+            return refused, False
+        retrieval = self.retrieve(scope, k)
+        t1 = time.perf_counter()
+        answer, notice, drafted = yield from self._answer(scope.asked, retrieval, backend)
+        t2 = time.perf_counter()
+        checked = self._checked(scope.asked, answer)
+        citations = self._with_parallels(checked.citations)
+        shown = in_language(scope.asked, checked)
+        t3 = time.perf_counter()
+        final = dataclasses.replace(
+            checked,
+            question=question,
+            answer=shown,
+            citations=citations,
+            timings_ms={
+                "retrieve": (t1 - t0) * 1000,
+                "answer": (t2 - t1) * 1000,
+                "check": (t3 - t2) * 1000,
+                "total": (t3 - t0) * 1000,
+            },
+            standalone_question=text,
+            notice="; ".join(n for n in (notice, scope.note, checked.notice) if n) or None,
+            passages=retrieval.passages,
+        )
+        return final, drafted
+
+    def scope(self, text: str) -> Scope:
+        """Which of the questions a message asks can be answered. Each is checked for scope
+        on its own: a part about something the corpus never mentions is left out (and named),
+        the rest answered. (Instructions to the assistant anywhere refuse all of it.)"""
         parts = [text] if looks_like_injection(text) else question_parts(text)
         refusals = [self.out_of_scope(part) for part in parts]
-        scope_note = "; ".join(dict.fromkeys(r for r in refusals if r)) or None
         kept = [part for part, refusal in zip(parts, refusals, strict=True) if not refusal]
-        if not kept:
-            answer = self._in_language(text, Answer(text, ABSTENTION, True, backend=backend))
-            answer.question, answer.standalone_question, answer.notice = question, text, scope_note
-            answer.timings_ms = {"total": (time.perf_counter() - t0) * 1000}
-            yield answer
-            return
-        asked = text if len(kept) == len(parts) else " ".join(kept)
-        retrieval = self.retriever.retrieve(asked, k or self.settings.k, kept)
-        t1 = time.perf_counter()
-        notice = None
-        if backend == "extractive" or not retrieval.passages:
-            answer = self.answerer.answer(asked, retrieval)
-        else:
-            try:
-                generative = self.generative(backend)
-                pieces = []
-                for piece in generative.stream_draft(asked, retrieval.passages):
-                    pieces.append(piece)
-                    yield piece
-                answer = generative.finish(asked, "".join(pieces), retrieval.passages)
-            except AssistantError as error:
-                log.info("%s; answering with the embedded default", error)
-                notice = f"{error}; answered by the embedded default instead"
-                answer = self.answerer.answer(asked, retrieval)
-        t2 = time.perf_counter()
-        answer = self._in_language(asked, self._with_parallels(self._checked(asked, answer)))
-        t3 = time.perf_counter()
-        answer.question = question
-        answer.standalone_question = text
-        answer.notice = "; ".join(n for n in (notice, scope_note, answer.notice) if n) or None
-        answer.timings_ms = {
-            "retrieve": (t1 - t0) * 1000,
-            "answer": (t2 - t1) * 1000,
-            "check": (t3 - t2) * 1000,
-            "total": (t3 - t0) * 1000,
-        }
-        answer.passages = retrieval.passages
-        yield answer
+        return Scope(
+            asked=text if len(kept) == len(parts) else " ".join(kept),
+            kept=kept,
+            note="; ".join(dict.fromkeys(r for r in refusals if r)) or None,
+        )
+
+    def retrieve(self, scope: Scope, k: int | None = None) -> Retrieval:
+        """The passages for what a message asks, each of its questions searched as well."""
+        return self.retriever.retrieve(scope.asked, k or self.settings.k, scope.kept)
+
+    def _answer(
+        self, question: str, retrieval: Retrieval, backend: str
+    ) -> Generator[str, None, tuple[Answer, str | None, bool]]:
+        """Answer through the backend's answerer, yielding its draft; returns the answer, a
+        notice and whether a draft was yielded. When a chat backend fails, the embedded
+        default answers instead and the notice says why."""
+        chat = backend != EXTRACTIVE and bool(retrieval.passages)  # no passages: nothing to draft
+        drafted = False
+        try:
+            answerer = self.answerer_for(backend) if chat else self.answerer
+            for item in answerer.stream(question, retrieval):
+                if isinstance(item, Answer):
+                    return item, None, drafted
+                drafted = True
+                yield item
+        except AssistantError as error:
+            if not chat:
+                raise
+            log.info("%s; answering with the embedded default", error)
+            notice = f"{error}; answered by the embedded default instead"
+            return self.answerer.answer(question, retrieval), notice, drafted
+        raise AssertionError(f"the {answerer.name} answerer ended without an answer")
+
+    def evidence(
+        self, question: str, *, k: int | None = None, history: Sequence[str] = ()
+    ) -> tuple[str, Rankings] | None:
+        """What the embedded answerer weighs for `question`, found on the path `ask` takes
+        (follow-up rewritten, out-of-scope parts left out, each part searched and scored): the
+        text answered and its rankings, for `answer.compose_ranked` to turn into the answer
+        under any thresholds. None when the whole message is refused."""
+        self.index.refresh()
+        scope = self.scope(standalone(self.check_question(question), history))
+        if not scope.kept:
+            return None
+        return scope.asked, self.answerer.rankings(scope.asked, self.retrieve(scope, k))
 
     def out_of_scope(self, question: str) -> str | None:
         """Why the documents cannot answer `question` whatever is retrieved, or None: it is
@@ -282,32 +366,18 @@ class Assistant:
         mentions (see `scope`)."""
         japanese = guess_language(question) == "ja"
         if looks_like_injection(question):
-            if japanese:
-                return (
-                    "この質問はアシスタントへの指示として書かれており、"
-                    "文書についての質問ではありません"
-                )
-            return (
-                "the question reads as instructions to the assistant, "
-                "not as a question about the documents"
-            )
+            return instruction_note(japanese)
         latin = "latin" in self.index.keyword.scripts
         unknown = unknown_names(question, self.index.vocabulary, latin=latin)
-        if unknown and japanese:
-            return (
-                "文書には" + "、".join(f"「{name}」" for name in unknown) + "への言及がありません"
-            )
-        if unknown:
-            return "the documents never mention " + ", ".join(f"“{name}”" for name in unknown)
-        return None
+        return scope_note(unknown, japanese) if unknown else None
 
-    def _with_parallels(self, answer: Answer) -> Answer:
-        """Give each citation of a bilingual provision the same provision's other language."""
-        linked = self.index.keyword.by_link
+    def _with_parallels(self, citations: list[Citation]) -> list[Citation]:
+        """Each citation of a bilingual provision with the same provision's other language."""
+        linked = self.index.chunks.by_link
         if not linked:
-            return answer
-        citations = []
-        for c in answer.citations:
+            return citations
+        out = []
+        for c in citations:
             chunk = self.chunk(c.chunk_id)
             if chunk and chunk.link:
                 others = [
@@ -316,22 +386,9 @@ class Assistant:
                     if o.language != chunk.language
                 ]
                 if others:
-                    c = dataclasses.replace(c, parallel=_parallel(others[0]))
-            citations.append(c)
-        answer.citations = citations
-        return answer
-
-    @staticmethod
-    def _in_language(question: str, answer: Answer) -> Answer:
-        """A Japanese question gets its abstention in Japanese, and an extractive answer is
-        introduced in Japanese as verbatim quotes of the sources."""
-        if guess_language(question) != "ja":
-            return answer
-        if answer.abstained:
-            answer.answer = ABSTENTION_JA
-        elif answer.backend == "extractive" and not answer.answer.startswith(QUOTING_JA):
-            answer.answer = f"{QUOTING_JA}\n{answer.answer}"
-        return answer
+                    c = c.with_parallel(others[0])
+            out.append(c)
+        return out
 
     def _checked(self, question: str, answer: Answer) -> Answer:
         bad = invalid_citations(answer, self.index.document_text)

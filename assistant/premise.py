@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .loaders import guess_language
+from .language import guess_language
 from .text import normalize, tokens
 
 # Each act: the English words and the Japanese words that state it.

@@ -5,7 +5,7 @@ SourceDocument -> Chunk -> Passage (a retrieved chunk) -> Citation / Answer.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -143,6 +143,16 @@ class Citation:
             locator=chunk.locator,
             page=chunk.page,
         )
+
+    def with_parallel(self, other: Chunk) -> Citation:
+        """This citation with `other`, the same provision in the other language."""
+        parallel = {
+            "chunk_id": other.chunk_id,
+            "language": other.language,
+            "locator": other.locator,
+            "text": other.text,
+        }
+        return replace(self, parallel=parallel)
 
 
 @dataclass

@@ -29,6 +29,7 @@ import re
 import jaconv
 
 from .glossary import matched_phrases, translated_terms, translations
+from .language import KANJI
 from .text import STOPWORDS, japanese_proper_nouns, tokens
 
 # A capitalised word, an acronym or a word with inner capitals; apostrophes kept for "Korea's".
@@ -76,7 +77,7 @@ def _known(term: str, vocab: set[str] | frozenset[str]) -> bool:
     return False
 
 
-_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANJI = re.compile(f"[{KANJI}]")
 _LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"))
 
 

@@ -2,8 +2,9 @@
 
 Precedence, highest first: explicit arguments (CLI flags), `ASSISTANT_*` environment variables,
 a TOML config file (`ASSISTANT_CONFIG`, else `./assistant.toml` if present), then the defaults
-below. Abstention thresholds default to the values calibrated on `eval/` (see
-`assistant/calibration.json`, written by `assistant calibrate`).
+below. Abstention thresholds default to the values calibrated on `eval/`: those `assistant
+calibrate` wrote to `<data_dir>/calibration.json`, else the ones shipped in
+`assistant/calibration.json` (read-only).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,8 +22,12 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from .answerers import BACKENDS, EXTRACTIVE, backends_help
+from .errors import InputError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-CALIBRATION_FILE = PACKAGE_DIR / "calibration.json"
+CALIBRATION_FILE = PACKAGE_DIR / "calibration.json"  # the shipped defaults
+CALIBRATION_NAME = "calibration.json"  # what `assistant calibrate` writes in data_dir
 
 
 def _checkout_root() -> Path | None:
@@ -48,12 +53,24 @@ def _default_eval_dir() -> Path:
     return root / "eval" if root is not None else Path.cwd() / "eval"
 
 
-def calibrated(model: str, name: str, fallback: float) -> float:
-    """The value `assistant calibrate` stored for this embedding model, else `fallback`."""
-    try:
-        return float(json.loads(CALIBRATION_FILE.read_text())["models"][model][name])
-    except (OSError, ValueError, KeyError, TypeError):
-        return fallback
+def calibrated(data_dir: Path | None, model: str, name: str, fallback: float) -> float:
+    """The value calibrated for this embedding model: from `<data_dir>/calibration.json` if
+    `assistant calibrate` stored one there, else the shipped default, else `fallback`."""
+    fitted = [] if data_dir is None else [Path(data_dir) / CALIBRATION_NAME]
+    for path in [*fitted, CALIBRATION_FILE]:
+        try:
+            return float(json.loads(path.read_text(encoding="utf-8"))["models"][model][name])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return fallback
+
+
+def _calibrated(name: str, fallback: float) -> Any:
+    """A default factory for a calibrated field (`data_dir` and `embedding_model` are
+    validated before it)."""
+    return lambda v: calibrated(
+        v.get("data_dir"), v.get("embedding_model", "e5-small"), name, fallback
+    )
 
 
 def _config_file() -> Path:
@@ -100,23 +117,24 @@ class Settings(BaseSettings):
 
     answer_sentences: int = Field(3, ge=1, le=10, description="most evidence sentences quoted")
     abstain_below: float = Field(
-        default_factory=lambda v: calibrated(v["embedding_model"], "abstain_below", 0.5),
+        default_factory=_calibrated("abstain_below", 0.5),
         description="abstain when the best evidence score is below this (calibrated on eval/)",
     )
     dense_weight: float = Field(
-        default_factory=lambda v: calibrated(v["embedding_model"], "dense_weight", 0.5),
+        default_factory=_calibrated("dense_weight", 0.5),
         ge=0.0,
         le=1.0,
         description="share of a sentence's evidence score from embedding similarity (rest: words)",
     )
     sentence_min_ratio: float = Field(
-        default_factory=lambda v: calibrated(v["embedding_model"], "sentence_min_ratio", 0.8),
+        default_factory=_calibrated("sentence_min_ratio", 0.8),
         description="quote further sentences only if they score this share of the best one",
     )
     max_question_chars: int = Field(2000, ge=10)
 
-    backend: Literal["extractive", "llamacpp", "openai", "ollama"] = Field(
-        "extractive", description="who writes answers: quotes only, or a chat model + guard"
+    backend: str = Field(
+        EXTRACTIVE,
+        description=f"who writes answers: quotes only, or a chat model + guard ({backends_help()})",
     )
     llm_model_path: str | None = Field(None, description="GGUF file for the llamacpp backend")
     llm_base_url: str | None = Field(None, description="server URL for openai / ollama")
@@ -149,6 +167,18 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
 
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in BACKENDS:
+            raise ValueError(f"unknown backend '{value}' (known: {', '.join(BACKENDS)})")
+        return value
+
+    @property
+    def calibration_file(self) -> Path:
+        """Where `assistant calibrate` stores the thresholds it fits (read first)."""
+        return self.data_dir / CALIBRATION_NAME
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -162,6 +192,20 @@ class Settings(BaseSettings):
         return init_settings, env_settings, toml
 
     def with_overrides(self, **overrides: Any) -> Settings:
-        """A copy with the given non-None values replaced (how CLI flags apply)."""
+        """A copy with the given non-None values replaced (how CLI flags apply), validated
+        like any setting (`data_dir="..."` becomes a Path; a bad value raises `InputError`).
+        Settings that were left at their defaults are derived again, so the calibrated
+        thresholds follow a new `data_dir` or `embedding_model` unless they were set."""
         values = {k: v for k, v in overrides.items() if v is not None}
-        return self.model_copy(update=values) if values else self
+        if not values:
+            return self
+        kept = self.model_dump(include=set(self.model_fields_set))
+        try:
+            return Settings.model_validate({**kept, **values})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
+                for e in exc.errors()
+                if e["type"] != "default_factory_not_called"  # follows from another error
+            )
+            raise InputError(f"invalid settings: {problems}") from None

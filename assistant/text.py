@@ -7,11 +7,14 @@ piece of text handed on can be traced back to `source[start:end]`.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
 import snowballstemmer
+
+from .language import CJK
 
 Span = tuple[int, int]
 
@@ -27,9 +30,8 @@ _CJK_END = re.compile(r"[。！？!?][」』）)\]”’]*")
 _LIST_MARKER = re.compile(r"\s*\(?(?:\d{1,3}|[a-zA-Z])[.)]\s*$")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
-_CJK_RUN = re.compile(rf"^[{_CJK}]+$")
+_TOKEN = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+", re.UNICODE)
+_CJK_RUN = re.compile(rf"^[{CJK}]+$")
 
 STOPWORDS = frozenset(
     """a an and are as at be been being but by can could did do does for from had has have how
@@ -223,12 +225,23 @@ def _sudachi():  # type: ignore[no-untyped-def]
     return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
 
 
+# One tokenizer serves the process, and it refuses a second caller while it works: the web page
+# answers two questions at once.
+_SUDACHI_LOCK = threading.Lock()
+
+
+def _analyse(run: str) -> list:  # type: ignore[type-arg]
+    """The morphemes of a run of Japanese text (a list: read under the lock)."""
+    with _SUDACHI_LOCK:
+        return list(_sudachi().tokenize(run))
+
+
 @lru_cache(maxsize=200_000)
 def japanese_words(run: str) -> tuple[str, ...]:
     """The content words of a run of Japanese text, by SudachiPy (short units, normalised
     forms: セーフティ and セーフティー meet), particles and auxiliaries dropped."""
     out = []
-    for m in _sudachi().tokenize(run):
+    for m in _analyse(run):
         if m.part_of_speech()[0] in _JA_SKIP_POS:
             continue
         word = m.normalized_form().casefold()
@@ -237,7 +250,7 @@ def japanese_words(run: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_CJK_RUNS = re.compile(rf"[{_CJK}]+")
+_CJK_RUNS = re.compile(rf"[{CJK}]+")
 
 
 def japanese_proper_nouns(text: str) -> list[tuple[str, tuple[str, ...], str]]:
@@ -246,7 +259,7 @@ def japanese_proper_nouns(text: str) -> list[tuple[str, tuple[str, ...], str]]:
     return [
         (m.surface(), tuple(m.part_of_speech()), m.reading_form())
         for run in _CJK_RUNS.findall(normalize(text))
-        for m in _sudachi().tokenize(run)
+        for m in _analyse(run)
         if m.part_of_speech()[1] == "固有名詞"
     ]
 

@@ -9,23 +9,22 @@ a "Documents" tab (the corpus, and upload). Named API endpoints (`/ask`, `/docum
 from __future__ import annotations
 
 import html
-import os
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import gradio as gr
 
-import gradio as gr  # noqa: E402
-
+from .answerers import BACKEND_NAMES  # noqa: E402
 from .corpus import SUPPORTED_SUFFIXES
-from .errors import AssistantError  # noqa: E402
-from .pipeline import Assistant  # noqa: E402
-from .schema import Answer  # noqa: E402
+from .errors import AssistantError
+from .markers import MARKER as _MARKER  # noqa: E402
+from .pipeline import Assistant
+from .schema import Answer
 
-BACKENDS = ("extractive", "llamacpp", "openai", "ollama")
+BACKENDS = BACKEND_NAMES  # the table of backends (`answerers.BACKENDS`)
 EXAMPLES = (
     "When was the AI Safety Institute established?",
     "What are the five strategic objectives of AI Strategy 2022?",
@@ -34,7 +33,6 @@ EXAMPLES = (
     "AI事業者ガイドラインはいつ公表されましたか？",
 )
 DOCUMENT_COLUMNS = ["doc_id", "title", "publisher", "date", "language", "chunks"]
-_MARKER = re.compile(r"\[(\d{1,4})\]")  # [n]; longer digit runs are not markers
 
 CSS = """
 #sources .source {border:1px solid var(--border-color-primary);border-radius:8px;
@@ -265,7 +263,7 @@ def build(bot: Assistant) -> gr.Blocks:
                     with gr.Column(scale=2):
                         gr.Markdown("### Sources")
                         sources = gr.HTML(render_sources(bot, None), elem_id="sources")
-            with gr.Tab("Documents", id="documents"):
+            with gr.Tab("Documents", id="documents") as documents_tab:
                 table = gr.Dataframe(
                     value=document_rows(bot),
                     headers=DOCUMENT_COLUMNS,
@@ -298,7 +296,9 @@ def build(bot: Assistant) -> gr.Blocks:
         upload.upload(add_document, [upload], [status, table], api_name="upload")
         gr.api(api_ask, api_name="ask")
         gr.api(api_documents, api_name="documents")
+        # The list follows ingests and removals made elsewhere (the CLI, another page).
         app.load(lambda: document_rows(bot), None, table, api_visibility="private")
+        documents_tab.select(lambda: document_rows(bot), None, table, api_visibility="private")
     return app
 
 

@@ -13,7 +13,7 @@ def assert_verbatim(bot, answer):
     for citation in answer.citations:
         source = bot.index.document_text(citation.doc_id)
         assert source[citation.start : citation.end] == citation.quote
-        chunk = bot.index.keyword.by_id[citation.chunk_id]
+        chunk = bot.index.chunks.by_id[citation.chunk_id]
         assert chunk.doc_id == citation.doc_id
         assert chunk.start <= citation.start and citation.end <= chunk.end
 

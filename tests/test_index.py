@@ -15,11 +15,11 @@ DOC_B = "Policy B\n\nThe agency will publish a register of AI incidents every sp
 
 
 def chroma_ids(bot):
-    return set(bot.index.collection.get(include=[])["ids"])
+    return {s.id for s in bot.index.stores.passages.get()}
 
 
 def keyword_ids(bot):
-    return {c.chunk_id for c in bot.index.keyword.chunks}
+    return {c.chunk_id for c in bot.index.chunks}
 
 
 def _age(path, seconds=60):
@@ -57,7 +57,7 @@ def test_a_text_repeated_across_documents_is_embedded_once(fresh_bot, tmp_path):
     write(docs / "n2.txt", f"Notice\n\n{common}\n\nThe agency will audit insurers in 2027.")
     before = fresh_bot.index.embedder.texts_embedded
     report = fresh_bot.ingest([docs])
-    chunks = fresh_bot.index.keyword.chunks
+    chunks = fresh_bot.index.chunks
     texts = [passage_text(c) for c in chunks]
     texts += [u.context for c in chunks for u in evidence_units(c)]
     assert len(set(texts)) < len(texts)  # the fixture does repeat a text
@@ -72,12 +72,12 @@ def test_changed_document_replaces_its_chunks(fresh_bot, tmp_path):
     write(docs / "a.txt", DOC_A)
     write(docs / "b.txt", DOC_B)
     fresh_bot.ingest([docs])
-    old_a = {c.chunk_id for c in fresh_bot.index.keyword.chunks if c.doc_id == "a"}
+    old_a = {c.chunk_id for c in fresh_bot.index.chunks if c.doc_id == "a"}
 
     write(docs / "a.txt", DOC_A + "\n\nA new paragraph about AI procurement rules.")
     report = fresh_bot.ingest([docs])
     assert report.updated == ["a"] and report.unchanged == ["b"]
-    new_a = {c.chunk_id for c in fresh_bot.index.keyword.chunks if c.doc_id == "a"}
+    new_a = {c.chunk_id for c in fresh_bot.index.chunks if c.doc_id == "a"}
     assert new_a and old_a.isdisjoint(new_a)
     assert old_a.isdisjoint(chroma_ids(fresh_bot))
     assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
@@ -93,7 +93,7 @@ def test_removed_document_is_deleted_from_both_indexes(fresh_bot, tmp_path):
     gone.unlink()
     report = fresh_bot.ingest([docs])
     assert report.removed == ["b"] and report.deleted_chunks > 0
-    assert {c.doc_id for c in fresh_bot.index.keyword.chunks} == {"a"}
+    assert {c.doc_id for c in fresh_bot.index.chunks} == {"a"}
     assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
     assert "b" not in fresh_bot.documents()
 
@@ -203,12 +203,12 @@ def test_manifest_boilerplate_change_rechunks_an_unchanged_file(fresh_bot, tmp_p
     docs = tmp_path / "docs"
     write(docs / "a.txt", DOC_A + "\n\nSEE ALSO\n\nCall the ministry on 03-0000-0000.")
     fresh_bot.ingest([docs])
-    assert any("03-0000" in c.text for c in fresh_bot.index.keyword.chunks)
+    assert any("03-0000" in c.text for c in fresh_bot.index.chunks)
     manifest = {"documents": [{"file": "a.txt", "boilerplate": [{"tail_from_line": "SEE ALSO"}]}]}
     write(docs / "manifest.json", json.dumps(manifest))
     report = fresh_bot.ingest([docs])
     assert report.updated == ["a"]
-    assert not any("03-0000" in c.text for c in fresh_bot.index.keyword.chunks)
+    assert not any("03-0000" in c.text for c in fresh_bot.index.chunks)
     assert fresh_bot.index.verify() == []
 
 
@@ -232,7 +232,7 @@ def test_unchanged_files_are_not_read_again_unless_asked(fresh_bot, tmp_path):
     # ...until the files are read again on request.
     reread = fresh_bot.ingest([docs], reread=True)
     assert reread.updated == ["a"] and reread.unchanged == ["b"]
-    assert any("firms" in c.text for c in fresh_bot.index.keyword.chunks)
+    assert any("firms" in c.text for c in fresh_bot.index.chunks)
     assert fresh_bot.index.verify() == []
 
 

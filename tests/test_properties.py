@@ -882,6 +882,7 @@ def test_keyword_document_frequency_is_the_count_of_chunks_holding_each_term(tex
     page=st.one_of(st.none(), st.integers(min_value=1, max_value=999)),
 )
 def test_keyword_index_survives_a_save_and_load(tmp_path_factory, texts, page):
+    from assistant.chunkstore import ChunkStore
     from assistant.keyword import KeywordIndex
     from assistant.schema import Chunk
 
@@ -890,7 +891,9 @@ def test_keyword_index_survives_a_save_and_load(tmp_path_factory, texts, page):
         for i, t in enumerate(texts)
     ]
     folder = tmp_path_factory.mktemp("keyword")
+    ChunkStore(chunks).save(folder)
     KeywordIndex.build(chunks).save(folder)
-    loaded = KeywordIndex.load(folder)
-    assert loaded.chunks == chunks
+    stored = ChunkStore.load(folder).as_list()
+    assert stored == chunks
+    loaded = KeywordIndex.load(folder, stored)
     assert loaded.search(texts[0], 3) == KeywordIndex.build(chunks).search(texts[0], 3)

@@ -42,7 +42,7 @@ def test_a_passage_is_ranked_by_its_best_sentence(needle_bot):
     by_passage = dict((c.chunk_id, s) for c, s in index.dense_search(question.tolist(), 10))
 
     ids = [c.chunk_id for c, _ in by_sentence]
-    assert len(ids) == len(set(ids)) == len(index.keyword.chunks)  # one entry per chunk
+    assert len(ids) == len(set(ids)) == len(index.chunks)  # one entry per chunk
     scores = [s for _, s in by_sentence]
     assert scores == sorted(scores, reverse=True)
     best, score = by_sentence[0]

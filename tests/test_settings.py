@@ -19,8 +19,9 @@ def test_precedence(tmp_path, monkeypatch):
     assert settings.with_overrides(k=3, candidates=None).k == 3  # flags beat both
 
 
-def test_thresholds_default_to_the_calibrated_values(monkeypatch):
+def test_thresholds_default_to_the_calibrated_values(monkeypatch, tmp_path):
     monkeypatch.delenv("ASSISTANT_ABSTAIN_BELOW", raising=False)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path))  # no calibration of its own
     calibrated = json.loads(CALIBRATION_FILE.read_text())
     settings = Settings()
     stored = calibrated["models"][settings.embedding_model]
