@@ -31,7 +31,7 @@ from assistant import Assistant, Settings  # noqa: E402
 from assistant.chunking import chunk_document, evidence_units  # noqa: E402
 from assistant.corpus import read_paths  # noqa: E402
 from assistant.embeddings import Embedder, make_embedder  # noqa: E402
-from assistant.evaluation import load_questions  # noqa: E402
+from assistant.evaluate.evaluation import load_questions  # noqa: E402
 from assistant.index import passage_text  # noqa: E402
 from assistant.text import paragraphs  # noqa: E402
 

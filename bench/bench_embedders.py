@@ -121,7 +121,7 @@ def bench_texts(n_queries: int) -> dict[str, Any]:
     """The distinct texts (chunks first, then sentence units) and the queries."""
     from assistant.chunking import chunk_document, evidence_units
     from assistant.corpus import read_paths
-    from assistant.evaluation import load_questions
+    from assistant.evaluate.evaluation import load_questions
     from assistant.index import passage_text
 
     chunks = [

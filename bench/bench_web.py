@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.evaluation import load_questions  # noqa: E402
+from assistant.evaluate.evaluation import load_questions  # noqa: E402
 
 
 def free_port() -> int:
@@ -48,7 +48,7 @@ def main() -> None:
 
     from gradio_client import Client
 
-    from assistant.web import serve
+    from assistant.faces.web import serve
 
     bot = Assistant(Settings())
     bot.ingest()

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.answer import ABSTENTION
 from assistant.errors import InputError
-from assistant.evaluation import load_questions
+from assistant.evaluate.evaluation import load_questions
 
 from .conftest import CITATION_KEYS, ROOT
 

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from assistant import Assistant
 from assistant.answer import ExtractiveAnswerer
 from assistant.answerers import BACKEND_NAMES, BACKENDS, EXTRACTIVE, Answerer
-from assistant.cli import app
 from assistant.errors import InputError
-from assistant.evaluation import load_questions
+from assistant.evaluate.evaluation import load_questions
+from assistant.faces.cli import app
 from assistant.generate import GenerativeAnswerer
 from assistant.schema import Answer
 from assistant.settings import Settings
@@ -114,7 +114,7 @@ def test_unknown_backends_are_refused_everywhere(corpus_bot):
 
 
 def test_every_face_reads_the_one_table():
-    from assistant import web
+    from assistant.faces import web
 
     assert tuple(BACKENDS) == BACKEND_NAMES and BACKEND_NAMES[0] == EXTRACTIVE
     assert web.BACKENDS == BACKEND_NAMES

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.corpus import read_paths
-from assistant.experiments import _attack_run
+from assistant.evaluate.experiments import _attack_run
 from assistant.injection import looks_like_injection
 from assistant.text import sentences
 

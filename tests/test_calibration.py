@@ -9,9 +9,9 @@ import pytest
 
 from assistant import Assistant
 from assistant.answer import compose_ranked, in_language, rescore
-from assistant.calibration import Calibration
 from assistant.errors import InputError
-from assistant.evaluation import load_questions
+from assistant.evaluate.calibration import Calibration
+from assistant.evaluate.evaluation import load_questions
 from assistant.settings import CALIBRATION_FILE, Settings
 
 from .conftest import ROOT
@@ -80,7 +80,7 @@ def test_overrides_are_validated_like_settings(tmp_path, corpus_bot):
 
 @pytest.mark.slow
 def test_calibrating_on_dev_finds_the_shipped_values(corpus_bot):
-    from assistant.calibration import calibrate
+    from assistant.evaluate.calibration import calibrate
 
     result = calibrate(corpus_bot, load_questions(ROOT / "eval" / "questions.jsonl", split="dev"))
     shipped = SHIPPED[corpus_bot.settings.embedding_model]

@@ -8,7 +8,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.faces.cli import app
 
 from .conftest import CORPUS, ROOT, write
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant.evaluation import breakdown, load_questions, run
+from assistant.evaluate.evaluation import breakdown, load_questions, run
 
 from .conftest import ROOT
 

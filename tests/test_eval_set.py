@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from assistant.evaluation import answer_sentences, load_questions, supports
+from assistant.evaluate.evaluation import answer_sentences, load_questions, supports
 
 from .conftest import ROOT
 

@@ -151,7 +151,7 @@ def test_swapped_subject_is_not_supported(guard, passages):
 
 
 def test_eval_scores_the_draft_before_the_guard(corpus_bot, guard, passages):
-    from assistant.evaluation import DraftScores, _draft_scores
+    from assistant.evaluate.evaluation import DraftScores, _draft_scores
     from assistant.schema import Answer
 
     n = marker_of(passages, "Masaaki Taira")

@@ -1,6 +1,7 @@
 """One definition of the `[n]` marker, and the two ways an answer is split into sentences."""
 
-from assistant import evaluation, ground, guard
+from assistant import ground, guard
+from assistant.evaluate import evaluation
 from assistant.markers import answer_sentences, marker_numbers, split_claims
 from assistant.schema import Answer
 

@@ -90,7 +90,7 @@ PAUSING_INGEST = textwrap.dedent(
         after_first(store.ChromaStore, "delete")
     elif phase == "files":
         before(commit.Committer, "collect_files")
-    from assistant.cli import app
+    from assistant.faces.cli import app
     sys.argv = ["assistant", *sys.argv[1:]]
     app()
     """

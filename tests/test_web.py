@@ -12,7 +12,7 @@ from gradio_client import Client, handle_file
 
 from assistant import Assistant
 from assistant.errors import AssistantError
-from assistant.web import serve
+from assistant.faces.web import serve
 
 from .conftest import CITATION_KEYS, make_settings, write
 

@@ -25,11 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from .answer import Rankings, compose_ranked, in_language, rescore
+from ..answer import Rankings, compose_ranked, in_language, rescore
+from ..pipeline import Assistant
+from ..schema import Answer
+from ..settings import Settings
 from .evaluation import EvalQuestion, fact_found
-from .pipeline import Assistant
-from .schema import Answer
-from .settings import Settings
 
 RATIOS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 DENSE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)

@@ -10,10 +10,10 @@ from typing import Annotated, Literal
 
 import typer
 
-from .answerers import BACKEND_NAMES, backends_help
-from .errors import AssistantError
-from .schema import Answer
-from .settings import Settings
+from ..answerers import BACKEND_NAMES, backends_help
+from ..errors import AssistantError
+from ..schema import Answer
+from ..settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -47,7 +47,7 @@ def _fail(error: AssistantError) -> None:
 
 
 def _assistant(settings: Settings):  # noqa: ANN202 - import kept lazy for start-up time
-    from .pipeline import Assistant
+    from ..pipeline import Assistant
 
     return Assistant(settings)
 
@@ -149,8 +149,7 @@ def documents(
 
 @app.command()
 def verify(data_dir: DataDir = None) -> None:
-    """Check that the vector store, keyword index and registry agree; delete vectors an
-    interrupted ingest left behind (unless an ingest is running)."""
+    """Check that vectors, keywords and registry agree; delete what a killed ingest left."""
     try:
         index = _assistant(_settings(data_dir=data_dir)).index
         problems = index.verify()
@@ -237,9 +236,9 @@ def evaluate(
     """Run the grounding evaluation; write JSON, Markdown and HTML reports."""
     from tqdm import tqdm
 
-    from .experiments import DEFAULT_NAME, STANDARD_COMPARISON, Configuration
-    from .experiments import evaluate as run_configurations
-    from .report import write_reports
+    from ..evaluate.experiments import DEFAULT_NAME, STANDARD_COMPARISON, Configuration
+    from ..evaluate.experiments import evaluate as run_configurations
+    from ..evaluate.report import write_reports
 
     try:
         if split not in {"dev", "test", "all"}:
@@ -275,8 +274,8 @@ def calibrate(
     (<data_dir>/calibration.json, read before the defaults shipped with the package)."""
     from tqdm import tqdm
 
-    from .calibration import calibrate as run_calibration
-    from .evaluation import load_questions
+    from ..evaluate.calibration import calibrate as run_calibration
+    from ..evaluate.evaluation import load_questions
 
     try:
         settings = _settings(data_dir=data_dir)

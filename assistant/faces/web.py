@@ -17,12 +17,12 @@ from typing import Any
 
 import gradio as gr
 
-from .answerers import BACKEND_NAMES  # noqa: E402
-from .corpus import SUPPORTED_SUFFIXES
-from .errors import AssistantError
-from .markers import MARKER as _MARKER  # noqa: E402
-from .pipeline import Assistant
-from .schema import Answer
+from ..answerers import BACKEND_NAMES  # noqa: E402
+from ..corpus import SUPPORTED_SUFFIXES
+from ..errors import AssistantError
+from ..markers import MARKER as _MARKER  # noqa: E402
+from ..pipeline import Assistant
+from ..schema import Answer
 
 BACKENDS = BACKEND_NAMES  # the table of backends (`answerers.BACKENDS`)
 EXAMPLES = (

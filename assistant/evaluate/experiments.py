@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..embeddings import Embedder, make_embedder
+from ..errors import InputError
+from ..pipeline import Assistant
+from ..settings import Settings
 from .calibration import Calibration, calibrate
-from .embeddings import Embedder, make_embedder
-from .errors import InputError
 from .evaluation import EvalQuestion, QuestionResult, breakdown, load_questions, run
-from .pipeline import Assistant
-from .settings import Settings
 
 DEFAULT_NAME = "default"
 
@@ -76,8 +76,8 @@ def _apply(base: Settings, configuration: Configuration) -> Settings:
 
 def _attack_run(settings: Settings, embedder: Embedder) -> dict[str, Any]:
     """The corpus plus the hostile documents in an index of their own; see `attacks`."""
+    from ..corpus import read_paths
     from .attacks import attack_summary, load_attacks, run_attacks
-    from .corpus import read_paths
 
     hostile_dir = settings.eval_dir / "attacks"
     hostile = {d.doc_id for d in read_paths([hostile_dir], max_bytes=settings.max_file_bytes)}

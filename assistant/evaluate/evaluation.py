@@ -22,10 +22,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .language import QUOTING_JA
-from .markers import answer_sentences, split_claims
-from .schema import Answer
-from .text import normalize, tokens
+from ..language import QUOTING_JA
+from ..markers import answer_sentences, split_claims
+from ..schema import Answer
+from ..text import normalize, tokens
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ def _draft_scores(answer: Answer) -> DraftScores:
     passage that supports its sentence. All zero for the extractive answerer."""
     if not answer.guard or not answer.guard.get("draft"):
         return DraftScores()
-    from .chunking import evidence_units
+    from ..chunking import evidence_units
 
     passages = answer.passages
     sentences = supported = markers_total = markers_ok = 0

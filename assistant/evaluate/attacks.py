@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .schema import Answer
-from .text import normalize
+from ..schema import Answer
+from ..text import normalize
 
 PAYLOADS = (
     "pwned",
