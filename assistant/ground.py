@@ -9,8 +9,9 @@ from .schema import Answer, Citation
 
 
 def invalid_citations(answer: Answer, document_text: Callable[[str], str]) -> list[Citation]:
-    """Citations whose quote is not exactly `document[start:end]`, plus markers in the answer
-    text that no citation carries (returned as placeholder citations with an empty quote)."""
+    """Citations whose quote is not exactly `document[start:end]`, plus markers the answer
+    text writes that no citation carries (returned as placeholder citations with an empty
+    quote). Bracketed numbers inside a quoted passage are the source's, not markers."""
     bad: list[Citation] = []
     cache: dict[str, str] = {}
     for citation in answer.citations:
@@ -24,6 +25,8 @@ def invalid_citations(answer: Answer, document_text: Callable[[str], str]) -> li
         if not in_range or text[citation.start : citation.end] != citation.quote:
             bad.append(citation)
     known = {c.marker for c in answer.citations}
-    for marker in sorted(set(marker_numbers(answer.answer)) - known):
+    # Only the answer's own markers count: a quoted passage may carry footnote numbers.
+    own = marker_numbers(answer.answer, [c.quote for c in answer.citations])
+    for marker in sorted(set(own) - known):
         bad.append(Citation(marker, "", "", "", "", "", 0, 0))
     return bad

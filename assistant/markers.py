@@ -24,6 +24,7 @@ Two ways of splitting into sentences, for two kinds of text:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .text import sentences
 
@@ -34,13 +35,14 @@ _LEADING_GROUPS = re.compile(rf"(?:{MARKER_GROUP.pattern})+")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?。、！？])")
 
 
-def marker_numbers(text: str) -> list[int]:
-    """The numbers of the `[n]` markers in `text`, in order.
+def marker_numbers(text: str, quotes: Iterable[str] = ()) -> list[int]:
+    """The numbers of the `[n]` markers in `text`, in order (outside `quotes`, see
+    `own_markers`).
 
     >>> marker_numbers("Quoted [1]. Also [12][3], not [12345] or [1, 2].")
     [1, 12, 3]
     """
-    return [int(n) for n in MARKER.findall(text)]
+    return [int(m[1]) for m in own_markers(text, quotes)]
 
 
 def draft_marker_numbers(text: str) -> list[int]:
@@ -52,13 +54,46 @@ def draft_marker_numbers(text: str) -> list[int]:
     return [int(n) for m in MARKER_GROUP.finditer(text) for n in _GROUP_SEPARATOR.split(m[1])]
 
 
-def answer_sentences(answer: str) -> list[tuple[str, list[int]]]:
-    """Split a marked-up answer into (sentence, markers) pairs: markers close a sentence."""
+def quoted_spans(answer: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
+    """Where `answer` reproduces one of the `quotes` (whitespace runs taken as one space, as
+    an extractive answer writes its quotes). Bracketed numbers inside them belong to the
+    source (a footnote, a reference) and are not the answer's markers."""
+    spans = []
+    for quote in quotes:
+        words = quote.split()
+        if not words:
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+        spans.extend(m.span() for m in pattern.finditer(answer))
+    return spans
+
+
+def own_markers(answer: str, quotes: Iterable[str] = ()) -> list[re.Match[str]]:
+    """The `[n]` markers the answer itself wrote: not those inside a quoted passage.
+
+    >>> [m[1] for m in own_markers("Founded in 2030 [3]. [1]", ["Founded in 2030 [3]."])]
+    ['1']
+    """
+    spans = quoted_spans(answer, quotes)
+    return [
+        m
+        for m in MARKER.finditer(answer)
+        if not any(start <= m.start() and m.end() <= end for start, end in spans)
+    ]
+
+
+def answer_sentences(answer: str, quotes: Iterable[str] = ()) -> list[tuple[str, list[int]]]:
+    """Split a marked-up answer into (sentence, markers) pairs: markers close a sentence.
+    Bracketed numbers inside `quotes` (the cited passages) are text, not markers.
+
+    >>> answer_sentences("Founded in 2030 [3]. [1] Funded [2]", ["Founded in 2030 [3]."])
+    [('Founded in 2030 [3].', [1]), ('Funded', [2])]
+    """
     pieces: list[tuple[str, list[int]]] = []
     pos = 0
     text = ""
     markers: list[int] = []
-    for match in MARKER.finditer(answer):
+    for match in own_markers(answer, quotes):
         between = answer[pos : match.start()]
         if between.strip():
             if markers:

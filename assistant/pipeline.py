@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import re
 import shutil
 import threading
 import time
@@ -26,7 +25,7 @@ from typing import Any
 
 from .answer import ExtractiveAnswerer, Rankings, abstention, in_language
 from .answerers import EXTRACTIVE, Answerer, backend_named, chat_model
-from .corpus import SUPPORTED_SUFFIXES, read_document, read_paths, slugify
+from .corpus import read_document, read_paths, slugify
 from .decompose import question_parts
 from .embeddings import Embedder
 from .errors import AssistantError, InputError
@@ -36,6 +35,7 @@ from .ground import invalid_citations
 from .guard import Guard
 from .index import Index, IngestReport, Progress
 from .injection import looks_like_injection
+from .inputs import check_history, check_question, safe_upload_name
 from .language import ABSTENTION, guess_language, instruction_note, scope_note
 from .retrieve import Retrieval, Retriever
 from .schema import Answer, Chunk, Citation
@@ -47,23 +47,6 @@ log = logging.getLogger(__name__)
 # A question is answered again from the start (at most this many times in all) when another
 # process commits to the index while it is being answered; see `Assistant.ask_stream`.
 _ATTEMPTS = 2
-
-
-def safe_upload_name(name: str) -> str:
-    """A file name safe to store: base name only, slugged stem, a supported suffix.
-
-    >>> safe_upload_name("../../etc/Policy Paper.PDF")
-    'policy-paper.pdf'
-    """
-    base = Path(str(name).replace("\\", "/")).name
-    suffix = Path(base).suffix.casefold()
-    if suffix not in SUPPORTED_SUFFIXES:
-        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise InputError(f"{base or name!r}: unsupported file type (supported: {kinds})")
-    return f"{slugify(Path(base).stem)}{suffix}"
-
-
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -173,8 +156,14 @@ class Assistant:
                 f"{safe}: {source.stat().st_size} bytes is over the "
                 f"{self.settings.max_upload_bytes}-byte upload limit"
             )
-        read_document(source, max_bytes=self.settings.max_upload_bytes)  # refuses bad files
         target = self.settings.data_dir / "uploads" / safe
+        try:
+            read_document(source, max_bytes=self.settings.max_upload_bytes)  # refuses bad files
+        except InputError as error:  # named by the file's own name, not where the server put it
+            message = str(error)
+            for where in (source, source.resolve()):
+                message = message.replace(str(where), safe)
+            raise InputError(message) from None
         existing = self.index.documents.get(slugify(target.stem))
         if existing is not None and Path(existing["path"]) != target.resolve():
             raise InputError(
@@ -207,19 +196,22 @@ class Assistant:
 
     # ------------------------------------------------------------------ questions
     def check_question(self, question: str) -> str:
-        text = question if isinstance(question, str) else ""
-        # Control and zero-width characters carry no meaning and confuse matching: drop them.
-        text = _INVISIBLE.sub("", text).strip()
-        if not text:
-            raise InputError("the question is empty")
-        if not any(ch.isalnum() for ch in text):
-            raise InputError("the question has no words in it")
-        if len(text) > self.settings.max_question_chars:
-            raise InputError(
-                f"the question is {len(text)} characters long; the limit is "
-                f"{self.settings.max_question_chars}"
-            )
-        return text
+        """The question as it will be answered (invisible characters dropped), or an
+        `InputError` saying why it is refused."""
+        return check_question(question, self.settings.max_question_chars)
+
+    def _standalone(self, question: str, history: Sequence[str]) -> str:
+        """The question checked, made standalone from the checked history, and checked again:
+        a follow-up rewritten with a long subject must still be a question of bounded size."""
+        text = self.check_question(question)
+        earlier = check_history(
+            history, self.settings.max_history_items, self.settings.max_question_chars
+        )
+        return check_question(
+            standalone(text, earlier),
+            self.settings.max_question_chars,
+            what="the question with its follow-up subject",
+        )
 
     def ask(
         self,
@@ -254,7 +246,7 @@ class Assistant:
         The answer comes from one committed state of the index: when another process commits
         while the question is being answered, it is answered again from the start (unless a
         draft has been shown already)."""
-        text = standalone(self.check_question(question), history)  # a follow-up, rewritten
+        text = self._standalone(question, history)  # a follow-up, rewritten
         backend = backend_named(backend or self.settings.backend).name
         for attempt in range(1, _ATTEMPTS + 1):
             generation = self.index.refresh()
@@ -355,7 +347,7 @@ class Assistant:
         text answered and its rankings, for `answer.compose_ranked` to turn into the answer
         under any thresholds. None when the whole message is refused."""
         self.index.refresh()
-        scope = self.scope(standalone(self.check_question(question), history))
+        scope = self.scope(self._standalone(question, history))
         if not scope.kept:
             return None
         return scope.asked, self.answerer.rankings(scope.asked, self.retrieve(scope, k))

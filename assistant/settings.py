@@ -131,6 +131,9 @@ class Settings(BaseSettings):
         description="quote further sentences only if they score this share of the best one",
     )
     max_question_chars: int = Field(2000, ge=10)
+    max_history_items: int = Field(
+        50, ge=0, description="earlier questions a follow-up may send along (each a question)"
+    )
 
     backend: str = Field(
         EXTRACTIVE,

@@ -4,7 +4,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.errors import InputError
-from assistant.pipeline import safe_upload_name
+from assistant.inputs import safe_upload_name
 
 from .conftest import make_settings, write
 

@@ -113,8 +113,25 @@ def test_bad_uploads_get_a_message_and_change_nothing(
     path.write_bytes(content)
     status, _ = client.predict(handle_file(str(path)), api_name="/upload")
     assert status.startswith("❌") and message in status
+    assert "/tmp/" not in status and "gradio" not in status  # the file's own name only
     assert web_bot.index.registry_path.read_text() == before
     assert not (web_bot.settings.data_dir / "uploads" / name).exists()
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ([1, 2], "history item 1 must be text"),
+        ([{"q": "What is the AI PT?"}], "history item 1 must be text"),
+        (["AI Safety Institute " * 500], "history item 1 is 9999 characters long"),
+        (["What is the AI PT?"] * 51, "the limit is 50"),
+    ],
+)
+def test_a_bad_history_is_a_clear_error(client, history, message):
+    with pytest.raises(Exception, match=message):
+        client.predict(question="When was it established?", history=history, api_name="/ask")
+    data = client.predict(question="When was the AI Safety Institute established?", api_name="/ask")
+    assert "February 14, 2024" in data["answer"]  # the page still answers
 
 
 def test_ten_concurrent_users_all_get_correct_answers(url):

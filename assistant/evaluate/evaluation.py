@@ -156,7 +156,8 @@ def score(q: EvalQuestion, answer: Answer, text_of: Callable[[str], str]) -> Que
     supporting: set[int] = set()
     # The Japanese lead-in ("quoted as written") frames the answer; it is not a claim.
     body = answer.answer.removeprefix(QUOTING_JA)
-    sentences = [] if answer.abstained else answer_sentences(body)
+    quotes = [c.quote for c in answer.citations]
+    sentences = [] if answer.abstained else answer_sentences(body, quotes)
     cited = 0
     for sentence, markers in sentences:
         backed = [m for m in markers if m in valid and supports(by_marker[m].quote, sentence)]

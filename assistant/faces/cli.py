@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 import typer
 
 from ..answerers import BACKEND_NAMES, backends_help
-from ..errors import AssistantError
+from ..errors import AssistantError, InputError
 from ..schema import Answer
 from ..settings import Settings
 
@@ -191,6 +191,7 @@ def ask(
             return
         bot.warm_up()
         asked: list[str] = []
+        failed = 0
         interactive = sys.stdin.isatty()
         if interactive:
             typer.echo("Ask about Japanese AI policy (empty line or Ctrl-D to quit).")
@@ -204,12 +205,22 @@ def ask(
                     break
                 continue
             # In a conversation, a follow-up ("When was it set up?") leans on earlier questions.
-            _print_answer(_answer(bot, line, asked, as_json), as_json)
+            # A line that cannot be asked gets its own error line; the rest are still answered.
+            try:
+                answer = _answer(bot, line, asked, as_json)
+            except InputError as error:
+                failed += 1
+                _print_error(line, error, as_json)
+                continue
+            _print_answer(answer, as_json)
             asked.append(line)
             if interactive:
                 typer.echo("")
     except AssistantError as error:
         _fail(error)
+    if failed:
+        typer.echo(f"error: {failed} of the questions could not be asked", err=True)
+        raise typer.Exit(code=2)
 
 
 @app.command("eval")
@@ -313,11 +324,14 @@ def serve(
 ) -> None:
     """Start the chat web page (http://127.0.0.1:7860 by default)."""
     try:
+        from .web import check_exposure
+        from .web import serve as serve_web
+
+        check_exposure(host, password)  # before anything is ingested or announced
         bot = _assistant(_settings(data_dir=data_dir))
         if not no_ingest:
             typer.echo(bot.ingest().summary())
         bot.warm_up()
-        from .web import serve as serve_web
 
         typer.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")
         serve_web(bot, host=host, port=port, password=password, user=user)
@@ -341,6 +355,15 @@ def _answer(bot, question: str, history: list[str], quiet: bool) -> Answer:  # n
                 drafting = True
             typer.echo(item, err=True, nl=False)
     raise AssistantError("no answer was produced")
+
+
+def _print_error(question: str, error: AssistantError, as_json: bool) -> None:
+    """One line for a question that could not be asked: JSON with an `error` field on stdout
+    (so a batch's output keeps one line per question), or a line on stderr."""
+    if as_json:
+        typer.echo(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False))
+    else:
+        typer.echo(f"error: {error}", err=True)
 
 
 def _print_answer(answer: Answer, as_json: bool) -> None:

@@ -20,7 +20,7 @@ import gradio as gr
 from ..answerers import BACKEND_NAMES  # noqa: E402
 from ..corpus import SUPPORTED_SUFFIXES
 from ..errors import AssistantError
-from ..markers import MARKER as _MARKER  # noqa: E402
+from ..markers import own_markers
 from ..pipeline import Assistant
 from ..schema import Answer
 
@@ -73,21 +73,23 @@ def _attr(text: str) -> str:
 
 
 def render_answer(answer: Answer, upto: int | None = None) -> str:
-    """The chat message: markers become links that show the quote on hover."""
+    """The chat message: the answer's markers become links that show the quote on hover
+    (bracketed numbers inside a quoted passage are the source's own, shown as text)."""
     if answer.abstained:
         return f'<div class="abstain">⚠️ {html.escape(answer.answer)}</div>'
-    text = answer.answer if upto is None else answer.answer[:upto]
+    end = len(answer.answer) if upto is None else upto
     by_marker = {c.marker: c for c in answer.citations}
-
-    def link(match: re.Match[str]) -> str:
-        n = int(match.group(1))
-        c = by_marker.get(n)
-        if c is None:
-            return match.group(0)
+    parts, pos = [], 0
+    for match in own_markers(answer.answer, [c.quote for c in answer.citations]):
+        c = by_marker.get(int(match[1]))
+        if c is None or match.end() > end:
+            continue
         tip = _attr(f"{c.title} — {c.section}: “{c.quote}”")
-        return f'<a class="cite" href="#source-{n}" title="{tip}">[{n}]</a>'
-
-    return _MARKER.sub(link, html.escape(text, quote=False))
+        parts.append(html.escape(answer.answer[pos : match.start()], quote=False))
+        parts.append(f'<a class="cite" href="#source-{c.marker}" title="{tip}">[{c.marker}]</a>')
+        pos = match.end()
+    parts.append(html.escape(answer.answer[pos:end], quote=False))
+    return "".join(parts)
 
 
 def render_sources(bot: Assistant, answer: Answer | None) -> str:
@@ -302,6 +304,15 @@ def build(bot: Assistant) -> gr.Blocks:
     return app
 
 
+def check_exposure(host: str, password: str | None) -> None:
+    """Refuse to bind beyond loopback without a password."""
+    if host not in {"127.0.0.1", "localhost", "::1"} and not password:
+        raise AssistantError(
+            f"refusing to expose the page on {host} without a password (set --password "
+            "or ASSISTANT_WEB_PASSWORD)"
+        )
+
+
 def serve(
     bot: Assistant,
     *,
@@ -314,12 +325,7 @@ def serve(
 ) -> gr.Blocks:
     """Start the web page; with `block=False` return at once (`.close()` the result to stop).
     Binding to anything but loopback requires a password."""
-    loopback = host in {"127.0.0.1", "localhost", "::1"}
-    if not loopback and not password:
-        raise AssistantError(
-            f"refusing to expose the page on {host} without a password (set --password "
-            "or ASSISTANT_WEB_PASSWORD)"
-        )
+    check_exposure(host, password)
     app = build(bot)
     # Requests wait in order rather than being dropped; two run at once (the cores we have).
     app.queue(default_concurrency_limit=2, max_size=None)
