@@ -85,21 +85,28 @@ class Index:
     @property
     def state(self) -> State:
         """The committed chunks and keyword index (loaded again after a commit)."""
-        registry = self.registry()
-        name = registry.get("keyword_dir")
-        if name is None:
-            raise IndexStateError("the index is empty: run 'assistant ingest' first")
-        with self._lock:
-            if self._state is None or self._state.directory != name:
-                chunks = ChunkStore.load(self.root / name)
-                keyword = KeywordIndex.load(self.root / name, chunks.as_list())
-                words = set(keyword.terms)
-                for record in registry["documents"].values():
-                    words.update(
-                        tokens(f"{record.get('title') or ''}\n{record.get('publisher') or ''}")
-                    )
-                self._state = State(name, chunks, keyword, frozenset(words))
-            return self._state
+        for _ in range(3):
+            registry = self.registry()
+            name = registry.get("keyword_dir")
+            if name is None:
+                raise IndexStateError("the index is empty: run 'assistant ingest' first")
+            with self._lock:
+                if self._state is not None and self._state.directory == name:
+                    return self._state
+                try:
+                    self._state = self._load_state(name, registry)
+                    return self._state
+                except FileNotFoundError:
+                    continue  # another process committed and collected it meanwhile: re-read
+        raise IndexStateError(f"the index in {self.root} keeps changing; try again")
+
+    def _load_state(self, name: str, registry: Registry) -> State:
+        chunks = ChunkStore.load(self.root / name)
+        keyword = KeywordIndex.load(self.root / name, chunks.as_list())
+        words = set(keyword.terms)
+        for record in registry["documents"].values():
+            words.update(tokens(f"{record.get('title') or ''}\n{record.get('publisher') or ''}"))
+        return State(name, chunks, keyword, frozenset(words))
 
     @property
     def chunks(self) -> ChunkStore:
