@@ -17,18 +17,19 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .schema import Chunk, Region, SourceDocument, Unit
-from .text import Span, paragraphs, sentences
+from .text import LINE_BREAK, Span, paragraphs, sentences
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•・]|\(?\d+[.)]|\(?[a-z][.)]\s)")
 _ITEM_START = re.compile(r"^\s*(?:[-*•・]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
-_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+# "#" and a space or tab (a line break after "#" does not make a heading of the next line)
+_MD_HEADING = re.compile(r"^#{1,6}[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\S")
 _HEADING_MAX_CHARS = 100
 # Bumped whenever chunk_document would cut an unchanged document differently, so that the
 # next ingest re-chunks instead of reusing the committed chunks.
-CHUNK_FORMAT = "2"
+CHUNK_FORMAT = "3"
 # Bumped whenever `evidence_units` splits a chunk differently: stored unit vectors are kept in
 # unit order, so vectors made under another format are re-embedded, not misread.
-UNITS_FORMAT = "1"
+UNITS_FORMAT = "2"
 
 
 def chunk_id(doc_id: str, section: str, start: int, end: int, text: str) -> str:
@@ -42,7 +43,7 @@ def is_heading(paragraph: str) -> bool:
     """A one-line paragraph that reads as a title rather than prose or a list item."""
     if _MD_HEADING.match(paragraph):
         return True
-    if "\n" in paragraph or len(paragraph) > _HEADING_MAX_CHARS:
+    if LINE_BREAK.search(paragraph) or len(paragraph) > _HEADING_MAX_CHARS:
         return False
     if _LIST_ITEM.match(paragraph) or paragraph.endswith((".", ",", ";", ":", "。", "、")):
         return False
@@ -54,11 +55,11 @@ def _heading_split(text: str, spans: Iterable[Span]) -> Iterator[Span]:
     """Paragraphs, with a Markdown heading line that has text right under it ("# Scope\nThe Act
     applies...") split off as a paragraph of its own, so the text under it is kept."""
     for start, end in spans:
-        while (newline := text.find("\n", start, end)) != -1 and _MD_HEADING.match(
-            text[start:newline]
+        while (newline := LINE_BREAK.search(text, start, end)) and _MD_HEADING.match(
+            text[start : newline.start()]
         ):
-            yield start, start + len(text[start:newline].rstrip())
-            start = newline + 1
+            yield start, start + len(text[start : newline.start()].rstrip())
+            start = newline.end()
             while start < end and text[start].isspace():
                 start += 1
         yield start, end

@@ -5,7 +5,8 @@ Layout of the data directory::
     registry.json             the committed state: generation, format stamps, documents,
                               and the name of the state directory below
     keyword-<stamp>/          the committed chunks (`chunks.jsonl`) and their BM25 index
-    documents/<sha256>.txt    verbatim snapshot of each ingested document (citations point here)
+    documents/<sha256>.txt    verbatim snapshot of each ingested document's text, named by the
+                              text's hash (citations point here; offsets count its characters)
     chroma/                   vectors (see `store`), unless a Chroma server holds them
     .lock                     held by the one process that writes
 
@@ -20,11 +21,12 @@ that `Index.verify` and the next ingest collect. Readers check the registry on e
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ from .chunking import CHUNK_FORMAT, UNITS_FORMAT
 from .corpus import READ_FORMAT
 from .errors import IndexStateError
 from .keyword import KEYWORD_FORMAT
-from .schema import SourceDocument
+from .schema import Chunk, SourceDocument
 
 REGISTRY_VERSION = 1
 Registry = dict[str, Any]
@@ -47,6 +49,14 @@ def write_atomic(path: Path, data: str) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data`."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def empty_registry() -> Registry:
@@ -104,6 +114,15 @@ class Committer:
         with self.snapshot_path(record).open(encoding="utf-8", newline="") as handle:
             return handle.read()
 
+    def holds(self, record: dict[str, Any], chunks: Iterable[Chunk]) -> bool:
+        """Whether the document's snapshot is there and each of its committed `chunks` is a
+        slice of it (else its file must be read again, whatever its size and time say)."""
+        try:
+            text = self.snapshot_text(record)
+        except (OSError, ValueError):
+            return False
+        return all(text[c.start : c.end] == c.text for c in chunks)
+
     # ------------------------------------------------------------------ writing
     @contextmanager
     def writing(self, *, wait: bool = True) -> Iterator[bool]:
@@ -122,10 +141,16 @@ class Committer:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def write_snapshot(self, doc: SourceDocument) -> str:
-        """Store the document's text as ingested (once per content); its registry path."""
-        name = f"documents/{doc.sha256}.txt"
+        """Store the document's text as ingested (once per text); its registry path.
+
+        Snapshots are named by the hash of the text, not of the file: the same bytes read
+        two ways (as HTML and as plain text, or by another reading format) are two texts. A
+        stored snapshot that does not hold the text (damaged, or written with its line
+        endings changed) is written again."""
+        data = doc.text.encode("utf-8")
+        name = f"documents/{hashlib.sha256(data).hexdigest()}.txt"
         path = self.root / name
-        if not path.exists():
+        if not _holds(path, data):
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, doc.text)
         return name

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import re
 import time
 from collections.abc import Iterable
@@ -22,6 +24,8 @@ from .language import guess_language
 from .loaders import LOADERS
 from .schema import KnownDocument, SourceDocument
 from .text import lines, normalize
+
+log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = frozenset(LOADERS)
 MANIFEST_NAME = "manifest.json"
@@ -137,7 +141,7 @@ def read_document(
     entry = entry or {}
     return SourceDocument(
         doc_id=str(entry.get("doc_id") or slugify(path.stem)),
-        path=str(path.resolve()),
+        path=str(located(path)),
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
         title=str(entry.get("title") or extracted.title or _title_from_text(text, path.stem)),
@@ -157,19 +161,54 @@ def entry_key(entry: dict[str, Any] | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def located(path: Path) -> Path:
+    """Where a document is recorded as found: a directory by its resolved path; a file by its
+    name in its resolved directory, not by where a link leads (so a link deleted from a
+    directory takes its document with it at the directory's next ingest)."""
+    if path.is_dir():
+        return path.resolve()
+    return path.absolute().parent.resolve() / path.name
+
+
 def discover(path: Path) -> list[Path]:
-    """The supported files at `path` (a file, or a directory searched recursively)."""
+    """The supported files at `path`: the file itself, or the files of a directory searched
+    recursively, hidden ones left out.
+
+    Links inside the directory stay inside it: a link to a file in the directory is read
+    (and named where it was found); a link that leads out of the directory, to a file or a
+    directory, is skipped with one warning each; a linked directory is never walked (what it
+    holds inside the directory is found where it is)."""
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     if path.is_file():
         return [path]
-    return sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file()
-        and p.suffix.casefold() in SUPPORTED_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    )
+    root = path.resolve()
+    found = []
+    for folder, dirs, names in os.walk(path):  # not into linked directories
+        here = Path(folder)
+        for name in list(dirs):
+            if name.startswith(".") or (here / name).is_symlink():
+                dirs.remove(name)
+                if not name.startswith("."):
+                    _outside(here / name, root)
+        for name in names:
+            file = here / name
+            if name.startswith(".") or file.suffix.casefold() not in SUPPORTED_SUFFIXES:
+                continue
+            if file.is_symlink() and _outside(file, root):
+                continue
+            if file.is_file():
+                found.append(file)
+    return sorted(found)
+
+
+def _outside(link: Path, root: Path) -> bool:
+    """Whether `link` leads out of `root` (then it is skipped, and a warning says so)."""
+    target = link.resolve()
+    if target.is_relative_to(root):
+        return False
+    log.warning("%s: skipped, a link to %s, outside %s", link, target, root)
+    return True
 
 
 def read_paths(
@@ -188,7 +227,7 @@ def read_paths(
     seen: dict[str, str] = {}
     manifests: dict[Path, dict[str, dict[str, Any]]] = {}  # read each directory's manifest once
     for root in paths:
-        root = root.resolve()  # once, so that a file's path is its resolved path (no symlinks)
+        root = located(Path(root))  # a file's path is where it was found, links not followed
         files = discover(root)
         if root.is_dir() and not files:
             raise InputError(f"{root}: no supported documents found")
@@ -215,7 +254,7 @@ def _unchanged(
 ) -> KnownDocument | None:
     if not known:
         return None
-    path = str(file)  # resolved, unless a symlink inside the tree (then it is just read)
+    path = str(file)  # as `located`: the name it was found by
     record = known.get(path)
     if record is None or not record.get("stat") or record.get("entry") != entry_key(entry):
         return None

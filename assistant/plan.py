@@ -113,6 +113,14 @@ def plan(
             report.updated.append(doc.doc_id)
         else:
             report.unchanged.append(doc.doc_id)
+        # Committed chunks are kept only if each is a slice of the text as read now: chunks
+        # whose offsets counted the text otherwise (as a reader that translated line endings
+        # did) make the document changed, and it is chunked again.
+        if doc.doc_id in report.unchanged and any(
+            doc.text[c.start : c.end] != c.text for c in kept
+        ):
+            report.unchanged.remove(doc.doc_id)
+            report.updated.append(doc.doc_id)
         unchanged = doc.doc_id in report.unchanged and len(kept) == previous.get("chunks")  # type: ignore[union-attr]
         doc_chunks = kept if kept and unchanged else chunk_document(doc, max_chars=max_chars)
         new_docs[doc.doc_id] = {

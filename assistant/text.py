@@ -48,40 +48,48 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+# A line ends at any break `str.splitlines` knows: CRLF (one break), LF, CR, VT, FF, the
+# separators \x1c-\x1e, NEL, U+2028 and U+2029. Structure (lines, paragraphs, headings) is read
+# the same whatever the file's convention, while offsets keep counting every character.
+LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _raw_lines(text: str, start: int, end: int) -> Iterator[Span]:
+    """The spans of the lines inside `text[start:end]`, line breaks left out."""
+    pos = start
+    while pos < end:
+        match = LINE_BREAK.search(text, pos, end)
+        if match is None:
+            yield pos, end
+            return
+        yield pos, match.start()
+        pos = match.end()
+
+
 def paragraphs(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
     """Yield the spans of non-blank lines grouped into paragraphs (split at blank lines)."""
     end = len(text) if end is None else end
     para_start: int | None = None
     para_end = start
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        line_end = end if nl == -1 else nl
-        line = text[pos:line_end]
+    for line_start, line_end in _raw_lines(text, start, end):
+        line = text[line_start:line_end]
         if line.strip():
-            left = pos + (len(line) - len(line.lstrip()))
-            right = pos + len(line.rstrip())
             if para_start is None:
-                para_start = left
-            para_end = right
+                para_start = line_start + (len(line) - len(line.lstrip()))
+            para_end = line_start + len(line.rstrip())
         elif para_start is not None:
             yield para_start, para_end
             para_start = None
-        pos = line_end + 1
     if para_start is not None:
         yield para_start, para_end
 
 
 def lines(text: str, start: int, end: int) -> Iterator[Span]:
     """Yield the stripped spans of the non-blank lines inside `text[start:end]`."""
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        line_end = end if nl == -1 else nl
-        line = text[pos:line_end]
+    for line_start, line_end in _raw_lines(text, start, end):
+        line = text[line_start:line_end]
         if line.strip():
-            yield pos + len(line) - len(line.lstrip()), pos + len(line.rstrip())
-        pos = line_end + 1
+            yield line_start + len(line) - len(line.lstrip()), line_start + len(line.rstrip())
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -27,7 +27,7 @@ from assistant.chunking import chunk_document, evidence_units, is_heading
 from assistant.errors import InputError
 from assistant.ground import invalid_citations
 from assistant.guard import split_claims
-from assistant.loaders import LOADERS, Extracted, decode
+from assistant.loaders import LOADERS, MAX_ODD_SHARE, Extracted, decode, odd_share
 from assistant.schema import Answer, Citation, Region, SourceDocument
 from assistant.text import paragraphs, sentences, tokens
 
@@ -326,10 +326,15 @@ def test_decode_returns_text_or_raises_input_error(raw):
     assert isinstance(text, str) and text.strip() and "\x00" not in text
 
 
-# Text the file may hold: not blank, no NUL. A leading U+FEFF is read as a byte-order mark,
-# which by design is not part of the text, so text starting with one is not expected to
-# round-trip without a BOM in front.
-file_text = st.text(min_size=1).filter(lambda s: s.strip() and "\x00" not in s)
+# Text the file may hold: not blank, no NUL, and no control characters (but tab, line feed,
+# form feed and carriage return) or unassigned code points, which beyond a small share make
+# the file binary (see the next test). A leading U+FEFF is read as a byte-order mark, which by
+# design is not part of the text, so text starting with one is not expected to round-trip
+# without a BOM in front.
+TEXT_CHARACTERS = st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cn")), st.sampled_from("\t\n\x0c\r")
+)
+file_text = st.text(TEXT_CHARACTERS, min_size=1).filter(str.strip)
 
 
 @settings(max_examples=300, deadline=None)
@@ -340,6 +345,30 @@ def test_decode_round_trips_utf8_and_drops_a_bom(text):
     assert decode(BOM + text.encode("utf-8"), "f.txt") == text
     assert decode(text.encode("utf-16"), "f.txt") == text  # UTF-16 with its BOM
     assert decode(b"\xfe\xff" + text.encode("utf-16-be"), "f.txt") == text
+
+
+ODD_CHARACTERS = st.one_of(
+    st.characters(categories=("Cc",)).filter(lambda c: c not in "\t\n\x0c\r"),
+    st.characters(categories=("Cn",)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=file_text, odd=st.lists(ODD_CHARACTERS, min_size=1), data=st.data())
+def test_decode_refuses_text_that_is_more_than_a_little_control_characters(text, odd, data):
+    # Over MAX_ODD_SHARE of the characters control characters or unassigned: binary, in any
+    # encoding, wherever they are.
+    n = int(len(text) * MAX_ODD_SHARE) + 1
+    while len(odd) < n:
+        odd = odd + odd
+    junk = list(text)
+    for c in odd:
+        junk.insert(data.draw(st.integers(0, len(junk))), c)
+    junk = "".join(junk)
+    assert odd_share(junk) > MAX_ODD_SHARE
+    for raw in (junk.encode("utf-8"), BOM + junk.encode("utf-8"), junk.encode("utf-16")):
+        with pytest.raises(InputError, match="binary"):
+            decode(raw, "f.txt")
 
 
 # --------------------------------------------------------------------------------------------

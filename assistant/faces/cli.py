@@ -160,7 +160,10 @@ def verify(data_dir: DataDir = None) -> None:
     for problem in problems:
         typer.echo(f"problem: {problem}", err=True)
     if problems:
-        typer.echo("run 'assistant ingest' to repair (it finishes interrupted work)", err=True)
+        if any("not a slice" in p for p in problems):  # the stored text itself is off
+            typer.echo("run 'assistant ingest --reread' to repair", err=True)
+        else:
+            typer.echo("run 'assistant ingest' to repair (it finishes interrupted work)", err=True)
         raise typer.Exit(1)
     typer.echo("index consistent")
 
