@@ -266,6 +266,7 @@ def test_a_long_lived_reader_follows_ingests_updates_and_removals(
     cli(data, corpus, "remove", "delta")  # a removal
     time.sleep(1)
     asker.finish()
+    print(f"long-lived reader: {len(asker.answers)} answered, {len(asker.errors)} failed")
     assert not asker.errors, asker.errors[:3]
     assert len(asker.answers) > 10
     assert "delta" not in reader.documents()
@@ -327,6 +328,7 @@ def test_the_page_keeps_answering_while_the_cli_changes_the_index(committed_befo
         cli(data, corpus, "remove", "delta")
         time.sleep(1)
         asker.finish()
+        print(f"page: {len(asker.answers)} answered, {len(asker.errors)} failed")
         assert not asker.errors, asker.errors[:3]
         assert len(asker.answers) > 5
         assert "delta" not in listed()
