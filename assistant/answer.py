@@ -18,7 +18,7 @@ from .chunking import evidence_units
 from .expect import Expect, expects, focus_of, mentions, names_post, post_of, supplies
 from .glossary import query_terms
 from .index import Index
-from .injection import looks_like_injection
+from .injection import withheld
 from .language import ABSTENTION, ABSTENTION_JA, QUOTING_JA, guess_language, unanswered_parts
 from .premise import assumed_acts, grants
 from .retrieve import Retrieval
@@ -115,8 +115,10 @@ class ExtractiveAnswerer:
             units = evidence_units(passage.chunk)
             if not units:
                 continue
-            # Sentences that address the assistant with instructions are never quoted.
-            keep = [i for i, u in enumerate(units) if not looks_like_injection(u.text)]
+            # Sentences that address the assistant with instructions are never quoted, nor the
+            # sentences around them (what they point at, what carries their payload).
+            dropped = withheld([u.text for u in units])
+            keep = [i for i in range(len(units)) if i not in dropped]
             if not keep:
                 continue
             candidates.extend((passage, units[i]) for i in keep)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import AssistantError
 from .guard import Guard
-from .injection import WITHHELD, looks_like_injection
+from .injection import WITHHELD, withheld
 from .language import ABSTENTION, guess_language
 from .retrieve import Retrieval
 from .schema import Answer, Passage
@@ -42,11 +42,14 @@ def format_sources(passages: list[Passage]) -> str:
 
 
 def _redacted(text: str) -> str:
-    """The passage with sentences that read as instructions to the assistant withheld."""
+    """The passage with sentences that read as instructions to the assistant withheld, and the
+    sentences around them: one marker for each run of withheld sentences."""
+    spans = sentences(text)
+    dropped = withheld([text[start:end] for start, end in spans])
     out, last = [], 0
-    for start, end in sentences(text):
-        if looks_like_injection(text[start:end]):
-            out.append(text[last:start] + WITHHELD)
+    for i, (start, end) in enumerate(spans):
+        if i in dropped:
+            out.append(text[last:start] + ("" if i - 1 in dropped else WITHHELD))
             last = end
     return "".join(out) + text[last:]
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunking import evidence_units
-from .injection import looks_like_injection
+from .injection import withheld
 from .markers import split_claims
 from .schema import Citation, Passage, Unit
 from .text import script, tokens
@@ -148,9 +148,11 @@ class Guard:
         same_script = bool(words) and len(usable) * 2 >= len(words)
         numbers = _numbers(claim)
         best, best_i = 0.0, -1
+        # Instructions planted in a document, and the sentences beside them, support nothing.
+        dropped = withheld([u.text for u in units])
         for i, unit in enumerate(units):
-            if looks_like_injection(unit.text):
-                continue  # instructions planted in a document support nothing
+            if i in dropped:
+                continue
             if numbers - _numbers(unit.text):
                 continue  # a figure the passage does not state
             present = set(tokens(unit.text))
