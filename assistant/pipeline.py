@@ -34,7 +34,7 @@ from .generate import GenerativeAnswerer, entailment_check
 from .ground import invalid_citations
 from .guard import Guard
 from .index import Index, IngestReport, Progress
-from .injection import looks_like_injection
+from .injection import question_overrides
 from .inputs import check_history, check_question, safe_upload_name
 from .language import ABSTENTION, guess_language, instruction_note, scope_note
 from .retrieve import Retrieval, Retriever
@@ -303,7 +303,7 @@ class Assistant:
         """Which of the questions a message asks can be answered. Each is checked for scope
         on its own: a part about something the corpus never mentions is left out (and named),
         the rest answered. (Instructions to the assistant anywhere refuse all of it.)"""
-        parts = [text] if looks_like_injection(text) else question_parts(text)
+        parts = [text] if question_overrides(text) else question_parts(text)
         refusals = [self.out_of_scope(part) for part in parts]
         kept = [part for part, refusal in zip(parts, refusals, strict=True) if not refusal]
         return Scope(
@@ -357,7 +357,7 @@ class Assistant:
         addressed to the assistant as instructions, or it names something the corpus never
         mentions (see `scope`)."""
         japanese = guess_language(question) == "ja"
-        if looks_like_injection(question):
+        if question_overrides(question):
             return instruction_note(japanese)
         latin = "latin" in self.index.keyword.scripts
         unknown = unknown_names(question, self.index.vocabulary, latin=latin)
