@@ -225,7 +225,8 @@ class Index:
             and self.stores.passages.count() == len(desired)
         )
         if not settled:
-            missing = self._missing(desired)
+            scan = self._scan()  # one pass over the store serves both ends of the ingest
+            missing = self._missing(desired, scan)
             batch = max(self.settings.embedding_batch_size * 4, 64)
             written = write_vectors(
                 self.stores, self.embedder, missing, batch_size=batch, progress=progress
@@ -251,32 +252,50 @@ class Index:
         )
         # Only now is anything deleted: vectors and files the committed state does not use.
         if not settled:
-            report.deleted_chunks = self._collect(desired)
+            # unit vectors rewritten in the current format are no longer stale
+            rewritten = {
+                unit_id(c.chunk_id, i) for c in missing for i in range(len(evidence_units(c)))
+            }
+            stored, counts, stale = scan
+            report.deleted_chunks = self._collect(desired, (stored, counts, stale - rewritten))
         self.committer.collect_files(committed)
         return report
 
-    def _missing(self, desired: dict[str, Chunk]) -> list[Chunk]:
+    def _scan(self) -> tuple[set[str], dict[str, int], set[str]]:
+        """What the vector store holds: passage ids, current-format unit vectors per chunk,
+        and the ids of unit vectors of another format."""
+        counts, stale = unit_counts(self.stores)
+        return {s.id for s in self.stores.passages.get()}, counts, set(stale)
+
+    @staticmethod
+    def _missing(
+        desired: dict[str, Chunk], scan: tuple[set[str], dict[str, int], set[str]]
+    ) -> list[Chunk]:
         """Desired chunks whose passage vector or some unit vector is not stored."""
-        stored = {s.id for s in self.stores.passages.get()}
-        counts, _ = unit_counts(self.stores)
+        stored, counts, _ = scan
         return [
             c
             for cid, c in desired.items()
             if cid not in stored or counts.get(cid, 0) != len(evidence_units(c))
         ]
 
-    def _collect(self, desired: dict[str, Chunk]) -> int:
+    def _collect(
+        self,
+        desired: dict[str, Chunk],
+        scan: tuple[set[str], dict[str, int], set[str]] | None = None,
+    ) -> int:
         """Delete vectors of chunks no committed state holds (superseded ones, and those an
         interrupted ingest left), and unit vectors of another units format; the number of
-        passage vectors deleted. Call with the writer lock held, after the commit."""
-        stored = {s.id for s in self.stores.passages.get()}
-        counts, stale = unit_counts(self.stores)
+        passage vectors deleted. Call with the writer lock held, after the commit. `scan` is
+        the store as it was before this ingest wrote (its writes were all of desired chunks,
+        in the current format, so nothing they added is garbage)."""
+        stored, counts, stale = scan or self._scan()
         doomed = sorted(stored - desired.keys())
         self.stores.passages.delete(ids=doomed)
         orphans = sorted(counts.keys() - desired.keys())
         for start in range(0, len(orphans), 5000):
             self.stores.units.delete(where=one_of("chunk_id", orphans[start : start + 5000]))
-        self.stores.units.delete(ids=stale)
+        self.stores.units.delete(ids=sorted(stale))
         self.last_collected = len(doomed) + len(stale) + sum(counts[c] for c in orphans)
         return len(doomed)
 
