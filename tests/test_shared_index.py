@@ -296,23 +296,28 @@ def test_the_page_keeps_answering_while_the_cli_changes_the_index(committed_befo
         [sys.executable, "-m", "assistant", "serve", "--no-ingest", "--port", str(port)],
         env=env_for(data, corpus),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=(tmp_path / "server.log").open("w"),
     )
     try:
         client = None
         deadline = time.monotonic() + 180
         while client is None:
-            assert server.poll() is None, server.stderr.read().decode()
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
             try:
                 client = Client(f"http://127.0.0.1:{port}/", verbose=False)
             except Exception:  # noqa: BLE001 - not up yet
                 assert time.monotonic() < deadline, "the page did not start"
                 time.sleep(1)
 
+        def alive() -> None:  # a page that died says why
+            assert server.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+
         def ask(question: str) -> dict:
+            alive()
             return client.predict(question=question, api_name="/ask")
 
         def listed() -> set[str]:
+            alive()
             return {d["doc_id"] for d in client.predict(api_name="/documents")}
 
         asker = Asker(ask)
