@@ -1,0 +1,397 @@
+"""Evaluation on the statutes themselves: does a question find its article, in either language?
+
+Two question files in `eval/`:
+
+- `statute_captions.jsonl`: one mechanical question per article caption and language (written
+  by `eval/make_caption_questions.py`); gold is the article(s) carrying the caption. Scored for
+  retrieval only: article recall@1, recall@5, MRR, and whether the first citation of the answer
+  is from a gold article.
+- `statutes.jsonl`: hand-written questions with key facts, in both languages, answerable or not;
+  scored like the gold set (`evaluation.score`), with recall and MRR counted by article.
+
+Each run ingests the corpus plus the statute files of one language set into an index of its
+own (`<data_dir>-statutes/<languages>`): Japanese alone, English alone, both. The statute files
+are read from a directory (`../shared/laws` in a checkout), never copied.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..corpus import slugify
+from ..embeddings import Embedder, make_embedder
+from ..errors import InputError
+from ..pipeline import Assistant
+from ..schema import Chunk
+from ..settings import Settings
+from .evaluation import EvalQuestion, GoldSpan, QuestionResult, breakdown, score
+
+LANGUAGE_SETS = {"ja": ("ja",), "en": ("en",), "ja+en": ("ja", "en")}
+_LOCATOR = re.compile(
+    r"^(?P<law>[A-Za-z ]+No\. \d+ of \d{4}), (?P<suppl>Supplementary Provisions, )?"
+    r"Article (?P<article>[\d-]+)"
+)
+_LAW_LANG = re.compile(rb"<Law\b[^>]*\bLang=\"([a-z]{2})\"")
+
+
+@dataclass(frozen=True)
+class StatuteQuestion:
+    id: str
+    split: str
+    lang: str
+    category: str
+    question: str
+    answerable: bool
+    law: str
+    articles: tuple[str, ...]  # gold articles of `law` (main provisions)
+    spans: tuple[dict[str, str], ...] = ()  # {"law", "article", "lang", "span"}
+    key_facts: tuple[tuple[str, ...], ...] = ()
+
+
+def load(eval_dir: Path, split: str = "all") -> list[StatuteQuestion]:
+    """Caption questions and hand-written questions, filtered by split."""
+    out: list[StatuteQuestion] = []
+    for name in ("statute_captions.jsonl", "statutes.jsonl"):
+        path = eval_dir / name
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            if split != "all" and raw["split"] != split:
+                continue
+            gold = tuple(raw.get("gold", ()))
+            law = raw.get("law") or (gold[0]["law"] if gold else "")
+            articles = tuple(raw.get("articles") or dict.fromkeys(g["article"] for g in gold))
+            out.append(
+                StatuteQuestion(
+                    id=raw["id"],
+                    split=raw["split"],
+                    lang=raw["lang"],
+                    category=raw["category"],
+                    question=raw["question"],
+                    answerable=bool(raw.get("answerable", True)),
+                    law=law,
+                    articles=articles,
+                    spans=gold,
+                    key_facts=tuple(tuple(f) for f in raw.get("key_facts", ())),
+                )
+            )
+    return out
+
+
+def article_of(chunk: Chunk) -> tuple[str, str] | None:
+    """(law number, article) of a chunk of a statute's main provisions, else None."""
+    found = _LOCATOR.match(chunk.locator)
+    if not found or found.group("suppl"):
+        return None
+    return found.group("law"), found.group("article")
+
+
+def statute_files(laws: Path) -> dict[str, list[Path]]:
+    """The statute XML files in `laws`, by the language their <Law Lang> declares."""
+    out: dict[str, list[Path]] = {}
+    for path in sorted(laws.glob("*.xml")):
+        found = _LAW_LANG.search(path.read_bytes()[:4000])
+        if found:
+            out.setdefault(found.group(1).decode(), []).append(path)
+    if not out:
+        raise InputError(f"{laws}: no statute XML files")
+    return out
+
+
+@dataclass
+class Run:
+    languages: str
+    ingest_seconds: dict[str, float]
+    refused: dict[str, str]
+    captions: list[dict[str, Any]]
+    results: list[QuestionResult]
+
+
+def _ingest(
+    bot: Assistant, corpus: Path, files: list[Path]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Ingest the corpus, then each statute file on its own, timed when it had to be embedded;
+    a file the reader refuses is noted with the reason (and the run goes on without it)."""
+    seconds: dict[str, float] = {}
+    refused: dict[str, str] = {}
+    bot.ingest([corpus])
+    for path in files:
+        start = time.perf_counter()
+        try:
+            report = bot.ingest([path])
+        except InputError as error:
+            refused[path.name] = str(error)
+            continue
+        if report.embedded:
+            seconds[path.name] = round(time.perf_counter() - start, 1)
+    return seconds, refused
+
+
+def _rank(passages: list[Chunk], law: str, articles: tuple[str, ...]) -> int:
+    """1-based rank of the first passage from a gold article, 0 if none."""
+    gold = {(law, a) for a in articles}
+    return next((i for i, c in enumerate(passages, 1) if article_of(c) in gold), 0)
+
+
+def _caption_row(bot: Assistant, q: StatuteQuestion, k: int) -> dict[str, Any]:
+    retrieval = bot.retriever.retrieve(q.question, k, [q.question])
+    rank = _rank([p.chunk for p in retrieval.passages], q.law, q.articles)
+    answer = bot.ask(q.question)
+    first = answer.citations[0] if answer.citations and not answer.abstained else None
+    cited = first is not None and _rank([bot.chunk(first.chunk_id)], q.law, q.articles) == 1
+    return {
+        "id": q.id,
+        "split": q.split,
+        "lang": q.lang,
+        "law": q.law,
+        "question": q.question,
+        "articles": list(q.articles),
+        "rank": rank,
+        "cited": cited,
+        "first_citation": first.locator if first else None,
+    }
+
+
+def _handwritten(
+    bot: Assistant, q: StatuteQuestion, docs: dict[tuple[str, str], str]
+) -> QuestionResult:
+    """Score like the gold set; gold spans are those of the languages ingested, and retrieval
+    is counted by article (a passage of the gold article in either language counts)."""
+    spans = tuple(
+        GoldSpan(docs[(g["law"], g["lang"])], g["span"])
+        for g in q.spans
+        if (g["law"], g["lang"]) in docs
+    )
+    gold = EvalQuestion(
+        q.id, q.split, q.lang, q.category, q.question, q.answerable, spans, q.key_facts
+    )
+    start = time.perf_counter()
+    answer = bot.ask(q.question)
+    answer.timings_ms.setdefault("total", (time.perf_counter() - start) * 1000)
+    result = score(gold, answer, bot.index.document_text)
+    if not q.answerable:
+        return result
+    rank = _rank([p.chunk for p in answer.passages], q.law, q.articles)
+    return replace(result, recall=float(rank > 0), reciprocal_rank=1 / rank if rank else 0.0)
+
+
+def run(
+    settings: Settings,
+    laws: Path,
+    *,
+    split: str = "all",
+    languages: tuple[str, ...] = tuple(LANGUAGE_SETS),
+    only_law: str | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Run]:
+    """One run per language set: ingest, then ask the caption questions (all languages) and the
+    hand-written ones (when both languages are in, or the question's language is)."""
+    questions = [q for q in load(settings.eval_dir, split) if not only_law or q.law == only_law]
+    files = statute_files(laws)
+    embedder = embedder or make_embedder(settings.embedding_model)
+    base = settings.data_dir.with_name(settings.data_dir.name + "-statutes")
+    runs = []
+    for name in languages:
+        chosen = [f for lang in LANGUAGE_SETS[name] for f in files.get(lang, [])]
+        if only_law:
+            chosen = [f for f in chosen if _law_of(f) == only_law]
+        bot = Assistant(settings.with_overrides(data_dir=base / name), embedder=embedder)
+        seconds, refused = _ingest(bot, settings.corpus_dir, chosen)
+        docs = {
+            (_law_of(f), lang): slugify(f.stem)
+            for lang in LANGUAGE_SETS[name]
+            for f in files.get(lang, [])
+            if f in chosen and f.name not in refused
+        }
+        captions, results = [], []
+        for i, q in enumerate(questions, 1):
+            if q.category == "caption":
+                captions.append(_caption_row(bot, q, max(5, settings.k)))
+            elif name == "ja+en" or q.lang in LANGUAGE_SETS[name]:
+                results.append(_handwritten(bot, q, docs))
+            if progress:
+                progress(name, i, len(questions))
+        runs.append(Run(name, seconds, refused, captions, results))
+    return runs
+
+
+_LAW_TAG = re.compile(rb"<Law\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+
+
+def _law_of(path: Path) -> str:
+    """The law number of a statute file as citations give it ("Act No. 53 of 2025"), read
+    from the attributes of its <Law> tag."""
+    from xml.etree import ElementTree as ET
+
+    from ..laws import law_reference
+
+    tag = _LAW_TAG.search(path.read_bytes()[:4000])
+    attributes = dict(_ATTRIBUTE.findall(tag.group(1))) if tag else {}
+    law = ET.Element("Law", {k.decode(): v.decode() for k, v in attributes.items()})
+    return law_reference(law)[0]
+
+
+def caption_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    ranks = [r["rank"] for r in rows]
+    if not ranks:
+        return {"questions": 0}
+    return {
+        "questions": len(ranks),
+        "recall_at_1": round(sum(r == 1 for r in ranks) / len(ranks), 3),
+        "recall_at_5": round(sum(0 < r <= 5 for r in ranks) / len(ranks), 3),
+        "mrr": round(statistics.fmean(1 / r if r else 0.0 for r in ranks), 3),
+        "cited_at_1": round(sum(r["cited"] for r in rows) / len(rows), 3),
+    }
+
+
+def summary(run: Run) -> dict[str, Any]:
+    """Caption figures per split, law and language; hand-written figures per split."""
+    caption: dict[str, Any] = {}
+    for split in ("dev", "test"):
+        rows = [r for r in run.captions if r["split"] == split]
+        groups: dict[str, list[dict[str, Any]]] = {"overall": rows}
+        for r in rows:
+            groups.setdefault(f"lang:{r['lang']}", []).append(r)
+            groups.setdefault(f"{r['law']} / {r['lang']}", []).append(r)
+        caption[split] = {g: caption_metrics(rs) for g, rs in groups.items()}
+    handwritten = {}
+    for split in ("dev", "test"):
+        rows_h = [r for r in run.results if r.split == split]
+        if rows_h:
+            handwritten[split] = breakdown(rows_h)
+    return {
+        "languages": run.languages,
+        "ingest_seconds": run.ingest_seconds,
+        "refused": run.refused,
+        "captions": caption,
+        "handwritten": handwritten,
+    }
+
+
+def _cell(value: Any) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def markdown(runs: list[Run]) -> str:
+    """The report: caption retrieval per language set, law and language; hand-written figures;
+    where each missed article ranked."""
+    lines = ["# Statute evaluation", ""]
+    lines += [
+        "Caption questions: one per article caption and language, gold = that article. "
+        "Hand-written questions: key facts, both languages, answerable and not. Each language "
+        "set is the corpus plus the statutes in those languages, in an index of its own.",
+        "",
+    ]
+    for run in runs:
+        data = summary(run)
+        lines += [f"## Statutes in {run.languages}", ""]
+        if run.ingest_seconds:
+            timed = ", ".join(f"{k} {v} s" for k, v in run.ingest_seconds.items())
+            lines += [f"Ingest: {timed}.", ""]
+        for name, reason in run.refused.items():
+            lines += [f"- refused: `{name}`: {reason}"]
+        if run.refused:
+            lines.append("")
+        for split, groups in data["captions"].items():
+            lines += [f"### Caption questions, {split}", ""]
+            lines += [
+                "| group | n | recall@1 | recall@5 | MRR | cited@1 |",
+                "|---|---|---|---|---|---|",
+            ]
+            for group, m in groups.items():
+                if m.get("questions"):
+                    lines.append(
+                        f"| {group} | {m['questions']} | {_cell(m['recall_at_1'])} | "
+                        f"{_cell(m['recall_at_5'])} | {_cell(m['mrr'])} | "
+                        f"{_cell(m['cited_at_1'])} |"
+                    )
+            lines.append("")
+        keys = (
+            "recall_at_k",
+            "mrr",
+            "key_fact_accuracy",
+            "abstention_precision",
+            "abstention_recall",
+            "accuracy",
+            "citation_validity",
+        )
+        for split, groups in data["handwritten"].items():
+            lines += [f"### Hand-written questions, {split}", ""]
+            lines += ["| group | n | " + " | ".join(keys) + " |", "|---" * (len(keys) + 2) + "|"]
+            for group, m in groups.items():
+                lines.append(
+                    f"| {group} | {m['questions']} | "
+                    + " | ".join(_cell(m[k]) for k in keys)
+                    + " |"
+                )
+            lines.append("")
+        misses = [r for r in run.captions if r["rank"] != 1]
+        if misses:
+            lines += [f"### Caption questions whose article was not first ({len(misses)})", ""]
+            lines += ["| id | split | rank | first citation |", "|---|---|---|---|"]
+            for r in misses:
+                lines.append(
+                    f"| {r['id']} | {r['split']} | {r['rank'] or '>5'} | "
+                    f"{r['first_citation'] or '(abstained)'} |"
+                )
+            lines.append("")
+        wrong = [r for r in run.results if not r.correct]
+        if wrong:
+            lines += [f"### Hand-written questions answered wrongly ({len(wrong)})", ""]
+            for r in wrong:
+                said = "abstained" if r.abstained else " ".join(r.answer["answer"].split())[:160]
+                lines.append(f"- {r.id} ({r.split}, {r.lang}) {r.question} -> {said}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def write(out_dir: Path, runs: list[Run]) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = {
+        "runs": [
+            {**summary(r), "captions_rows": r.captions, "results": [vars(x) for x in r.results]}
+            for r in runs
+        ]
+    }
+    paths = {"json": out_dir / "statutes.json", "markdown": out_dir / "statutes.md"}
+    paths["json"].write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), "utf-8")
+    paths["markdown"].write_text(markdown(runs), encoding="utf-8")
+    return paths
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Evaluate on the statutes (see module doc).")
+    parser.add_argument("--laws", type=Path, required=True)
+    parser.add_argument("--split", default="all")
+    parser.add_argument("--languages", default=",".join(LANGUAGE_SETS))
+    parser.add_argument("--law", default=None, help='only this law, e.g. "Act No. 53 of 2025"')
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    settings = Settings()
+    runs = run(
+        settings,
+        args.laws,
+        split=args.split,
+        languages=tuple(args.languages.split(",")),
+        only_law=args.law,
+    )
+    paths = write(args.out or settings.eval_dir / "reports", runs)
+    print(paths["markdown"].read_text(encoding="utf-8").split("### Caption questions whose")[0])
+
+
+if __name__ == "__main__":
+    main()
