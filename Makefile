@@ -37,12 +37,16 @@ run: index
 ask: index
 	$(VENV)/bin/assistant ask
 
-# The browser tests drive Debian's chromium; install it when missing (needs root and apt).
+# The browser tests drive Debian's chromium, and their screenshots of Japanese text need a
+# Japanese font (fonts-noto-cjk); install what is missing (needs root and apt).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "chromium missing: the browser tests will be skipped"; fi; }
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	  fc-list :lang=ja 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    else echo "missing $$missing: the browser tests will be skipped or show empty boxes"; fi; \
+	  fi
 
 test: install install-llm browser
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -17,19 +17,30 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .schema import Chunk, Region, SourceDocument, Unit
-from .text import LINE_BREAK, Span, paragraphs, sentences
+from .text import LINE_BREAK, Span, lines, paragraphs, sentences
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•・]|\(?\d+[.)]|\(?[a-z][.)]\s)")
 _ITEM_START = re.compile(r"^\s*(?:[-*•・]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+# The title of a statute's item or sub-item: 一　, 十二　, イ　, (i) , (xvii)-2
+_PROVISION_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+(?:の[一二三四五六七八九十]+)?|[イロハニホヘトチリヌルヲワカヨタレソツネナラム]"
+    r"|（[一二三四五六七八九十0-9０-９]+）|\([ivxlc]+\)(?:-\d+)?|\([a-z]\))[\u3000 ]"
+)
+# Chunks of a statute provision: the locator the statute reader gives ("Act No. 53 of 2025,
+# Article 7, paragraph 2"). Their units are whole lines: a paragraph with its proviso, an item.
+_PROVISION = re.compile(r"\bNo\. \d+ of \d{4}, ")
+# A list of items is quoted with its lead-in as one unit up to this length; past it, each item
+# is a unit of its own, embedded with the lead-in.
+PROVISION_UNIT_CHARS = 800
 # "#" and a space or tab (a line break after "#" does not make a heading of the next line)
 _MD_HEADING = re.compile(r"^#{1,6}[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\S")
 _HEADING_MAX_CHARS = 100
 # Bumped whenever chunk_document would cut an unchanged document differently, so that the
 # next ingest re-chunks instead of reusing the committed chunks.
-CHUNK_FORMAT = "3"
+CHUNK_FORMAT = "4"
 # Bumped whenever `evidence_units` splits a chunk differently: stored unit vectors are kept in
 # unit order, so vectors made under another format are re-embedded, not misread.
-UNITS_FORMAT = "2"
+UNITS_FORMAT = "3"
 
 
 def chunk_id(doc_id: str, section: str, start: int, end: int, text: str) -> str:
@@ -141,7 +152,10 @@ def chunk_document(document: SourceDocument, *, max_chars: int = 900) -> list[Ch
                 flush()
                 section = heading_text(para_text)
                 continue
-            for piece in _split_long(text, para, max_chars):
+            # A statute's paragraph is one provision: kept whole (up to a generous limit) so
+            # that its items stay with their lead-in; its units are quoted item by item.
+            limit = max_chars * 4 if region and _PROVISION.search(region.locator) else max_chars
+            for piece in _split_long(text, para, limit):
                 # A paragraph ending in ':' introduces what follows (usually a list): keep
                 # them in one chunk even past max_chars, so the list is never orphaned.
                 introduces = bool(pending) and text[pending[-1][1] - 1] in ":："
@@ -153,24 +167,44 @@ def chunk_document(document: SourceDocument, *, max_chars: int = 900) -> list[Ch
 
 
 def evidence_units(chunk: Chunk) -> list[Unit]:
-    """The quotable units of a chunk: its sentences, except that a sentence ending in ':' that
-    introduces list items absorbs them, so a list is quoted whole. Each unit carries the text
-    it is embedded with: the sentence before it (or the section heading), then itself, since
-    "These principles are built on..." means little alone. Offsets are document offsets."""
-    spans = sentences(chunk.text)
+    """The quotable units of a chunk: its sentences, except that a sentence that introduces
+    list items (ending in ':', or followed by a statute's numbered items) absorbs them, so a
+    list is quoted whole. In a statute provision the units are lines (a paragraph with its
+    proviso, an item), never part of one; a list longer than PROVISION_UNIT_CHARS is quoted
+    item by item, each embedded with its lead-in. Each unit carries the text it is embedded
+    with: the unit before it (or the section heading), then itself, since "These principles
+    are built on..." means little alone. Offsets are document offsets."""
+    statute = bool(_PROVISION.search(chunk.locator))
+    spans = list(lines(chunk.text, 0, len(chunk.text))) if statute else sentences(chunk.text)
     units: list[Unit] = []
     previous = chunk.section
     i = 0
     while i < len(spans):
         start, end = spans[i]
         j = i + 1
-        if chunk.text[start:end].rstrip().endswith((":", "：")):
-            while j < len(spans) and _ITEM_START.match(chunk.text[spans[j][0] : spans[j][1]]):
-                end = spans[j][1]
+        lead = chunk.text[start:end].rstrip()
+        item = _PROVISION_ITEM if statute else _ITEM_START
+        if lead.endswith((":", "：")) or (statute and _is_item(chunk.text, spans, j, item)):
+            while j < len(spans) and _is_item(chunk.text, spans, j, item):
                 j += 1
-        text = chunk.text[start:end]
-        context = f"{previous}\n{text}" if previous else text
-        units.append(Unit(chunk.start + start, chunk.start + end, text, context))
-        previous = text
+            if statute and spans[j - 1][1] - start > PROVISION_UNIT_CHARS:
+                units.append(_unit(chunk, start, end, previous))
+                units.extend(_unit(chunk, a, b, lead) for a, b in spans[i + 1 : j])
+                previous, i = chunk.text[spans[j - 1][0] : spans[j - 1][1]], j
+                continue
+            end = spans[j - 1][1]
+        units.append(_unit(chunk, start, end, previous))
+        previous = chunk.text[start:end]
         i = j
     return units
+
+
+def _is_item(text: str, spans: list[Span], j: int, item: re.Pattern[str]) -> bool:
+    return j < len(spans) and bool(item.match(text[spans[j][0] : spans[j][1]]))
+
+
+def _unit(chunk: Chunk, start: int, end: int, before: str) -> Unit:
+    text = chunk.text[start:end]
+    return Unit(
+        chunk.start + start, chunk.start + end, text, f"{before}\n{text}" if before else text
+    )

@@ -51,11 +51,15 @@ class ChunkStore:
 
     @cached_property
     def by_link(self) -> dict[tuple[str, str], list[Chunk]]:
-        """Chunks that share a link (the same provision in two languages), by (doc, link)."""
+        """Chunks that share a link (the same provision in two languages), by `link_key`: a
+        statute's provisions across its language versions, a translation memory's units
+        within it."""
+        from .provisions import link_key
+
         linked: dict[tuple[str, str], list[Chunk]] = {}
         for chunk in self._chunks:
             if chunk.link:
-                linked.setdefault((chunk.doc_id, chunk.link), []).append(chunk)
+                linked.setdefault(link_key(chunk), []).append(chunk)
         return linked
 
     def save(self, directory: Path) -> None:

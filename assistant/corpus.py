@@ -16,12 +16,13 @@ import os
 import re
 import time
 from collections.abc import Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .language import guess_language
-from .loaders import LOADERS
+from .loaders import LOADERS, TRANSLATION_NOTE
 from .schema import KnownDocument, SourceDocument
 from .text import lines, normalize
 
@@ -139,6 +140,12 @@ def read_document(
     extracted = LOADERS[path.suffix.casefold()](raw, where)
     text = extracted.text
     entry = entry or {}
+    law = None
+    if extracted.law is not None:
+        law = {**asdict(extracted.law), "abbreviations": list(extracted.law.abbreviations)}
+        law["as_of"] = entry.get("as_of") or None
+        if law["translation"]:
+            law["note"] = TRANSLATION_NOTE
     return SourceDocument(
         doc_id=str(entry.get("doc_id") or slugify(path.stem)),
         path=str(located(path)),
@@ -152,6 +159,7 @@ def read_document(
         regions=extracted.regions,
         stat=(size, stat.st_mtime_ns) if read_at - stat.st_mtime_ns > _SETTLED_NS else None,
         entry_key=entry_key(entry),
+        law=law,
     )
 
 

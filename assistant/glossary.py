@@ -81,6 +81,19 @@ def translations(japanese: str) -> tuple[tuple[str, ...], ...]:
     return _phrases().get(normalize(japanese), ())
 
 
+def other_names(name: str) -> tuple[str, ...]:
+    """The glossary's names in the other language for a whole term or phrase, as written
+    (ＡＩ法 -> "AI Promotion Act", ...; and back); none if the glossary does not list it."""
+    folded = normalize(name)
+    out: list[str] = []
+    for japanese, phrases in _rows():
+        if japanese == folded:
+            out.extend(phrases)
+        elif any(normalize(p) == folded for p in phrases):
+            out.append(japanese)
+    return tuple(dict.fromkeys(out))
+
+
 def equivalents(term: str) -> tuple[tuple[str, ...], ...]:
     """Ways of writing one keyword term: itself, and for each glossary entry it is a whole
     phrase of (or the Japanese side of), that entry's Japanese term and all its English

@@ -14,6 +14,7 @@ another process; searches only ever return committed chunks.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,20 +133,24 @@ class Index:
             raise IndexStateError(f"no document '{doc_id}' in the index")
         return self.committer.snapshot_text(record)
 
-    def dense_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
-        """Nearest committed chunks by cosine similarity."""
+    def dense_search(
+        self, vector: list[float], n: int, doc_ids: Iterable[str] = ()
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest committed chunks by cosine similarity (of these documents, if named)."""
         chunks = self.chunks
-        hits = self.stores.passages.query(vector, n)
+        hits = self.stores.passages.query(vector, n, _of_documents(doc_ids))
         return [(chunks.by_id[h.id], h.similarity) for h in hits if h.id in chunks]
 
-    def unit_search(self, vector: list[float], n: int) -> list[tuple[Chunk, float]]:
+    def unit_search(
+        self, vector: list[float], n: int, doc_ids: Iterable[str] = ()
+    ) -> list[tuple[Chunk, float]]:
         """The `n` committed chunks holding the sentences nearest to `vector`, each scored by
         its best sentence (a question often matches one sentence of a long passage far better
         than the passage as a whole)."""
         chunks = self.chunks
         best: dict[str, float] = {}
         # several of the nearest sentences may share a chunk: ask for more than n
-        for hit in self.stores.units.query(vector, n * 4):
+        for hit in self.stores.units.query(vector, n * 4, _of_documents(doc_ids)):
             cid = str(hit.metadata.get("chunk_id"))
             if cid in chunks and cid not in best:
                 best[cid] = hit.similarity
@@ -359,3 +364,9 @@ class Index:
             if stale:
                 problems.append(f"{len(stale)} unit vectors of another units format")
         return problems
+
+
+def _of_documents(doc_ids: Iterable[str]) -> dict[str, Any] | None:
+    """A vector-store filter for the vectors of these documents; None for all."""
+    ids = sorted(set(doc_ids))
+    return {"doc_id": {"$in": ids}} if ids else None

@@ -27,7 +27,7 @@ from xml.etree import ElementTree as ET
 
 from .errors import InputError
 from .language import IDEOGRAPHIC_SPACE
-from .loaders import Extracted
+from .loaders import Extracted, LawInfo
 from .schema import Region
 from .text import era_year, kanji_number
 
@@ -47,10 +47,25 @@ _XML_ENCODING = re.compile(
 )
 
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s+\w+(?:\s+(?:PUBLIC\s+\"[^\"]*\"\s+|SYSTEM\s+)\"[^\"]*\")?\s*>")
+
+
 def _parse(raw: bytes, where: str) -> ET.Element:
-    if b"<!DOCTYPE" in raw[:2000] or b"<!ENTITY" in raw:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if b"<!ENTITY" in raw:
         # Entity expansion is how XML bombs work; statute files never declare entities.
-        raise InputError(f"{where}: XML with a DOCTYPE or entity declarations is not accepted")
+        raise InputError(
+            f"{where}: XML that declares entities (a DOCTYPE with an internal subset) "
+            "is not accepted"
+        )
+    if b"<!DOCTYPE" in raw:
+        # A DOCTYPE that only names an external DTD (every Japanese Law Translation file has
+        # one) is accepted; the DTD is never fetched: the parser does not resolve external
+        # entities. An internal subset ("[...]") is where entities would be declared.
+        doctype = _DOCTYPE.search(raw, 0, 4000)
+        if doctype is None or raw.count(b"<!DOCTYPE") > 1:
+            raise InputError(f"{where}: XML with an internal DOCTYPE subset is not accepted")
+        raw = raw[: doctype.start()] + raw[doctype.end() :]
     declared = _XML_ENCODING.match(raw)
     data: bytes | str = raw
     if declared and declared.group(1).decode("ascii").casefold() not in {"utf-8", "utf8"}:
@@ -133,14 +148,81 @@ def law_reference(law: ET.Element) -> tuple[str, int | None]:
     return f"{kind} No. {int(num)} of {western}", western
 
 
+_JA_LAW_NUMBER = re.compile(
+    rf"({'|'.join(_ERA_NAMES.values())})(元|[〇一二三四五六七八九十]+)年"
+    r"(?:[〇一二三四五六七八九十]+月[〇一二三四五六七八九十]+日)?"
+    r"(法律|政令|内閣府令|省令|規則)第([〇一二三四五六七八九十百千]+)号"
+)
+_JA_LAW_TYPES = {"法律": "Act", "政令": "Cabinet Order"}
+
+
+def japanese_law_number(text: str) -> str:
+    """令和三年五月一九日法律第三七号 -> "Act No. 37 of 2021"; "" if `text` is not one."""
+    found = _JA_LAW_NUMBER.search(text)
+    if not found:
+        return ""
+    year = era_year(found.group(1), found.group(2))
+    number = kanji_number(found.group(4))
+    kind = _JA_LAW_TYPES.get(found.group(3), "Ordinance")
+    return f"{kind} No. {number} of {year}" if year and number else ""
+
+
+# Elements whose text is a line of a provision: a paragraph's, item's or sub-item's sentence,
+# the sentences of an amending provision; the title before one (２, 一, (i), イ) leads its line.
+_LINE = re.compile(r"^(?:Paragraph|Item|Subitem\d+|AmendProvision|Class|Sublist\d*)Sentence$")
+_LEAD = re.compile(r"^(?:ParagraphNum|ItemTitle|Subitem\d+Title|ClassTitle|ArticleTitle)$")
+_OWN_LINE = {
+    "ParagraphCaption",
+    "ArticleCaption",
+    "RemarksLabel",
+    "TableStructTitle",
+    "AppdxTableTitle",
+    "RelatedArticleNum",
+    "Sentence",
+}
+_DIVISIONS = {"Part", "Chapter", "Section", "Subsection", "Division"}
+_DIVISION_TITLES = {"PartTitle", "ChapterTitle", "SectionTitle", "SubsectionTitle", "DivisionTitle"}
+
+
+def _lines(node: ET.Element, sep: str, gap: str) -> list[str]:
+    """The text lines of a provision, in document order: each sentence-bearing element a line
+    (led by its number or title), each table row a line of cells, nested items after their
+    lead-in. Nothing with text is skipped: sentences in tables, sub-items and amending
+    provisions are all read."""
+    out: list[str] = []
+    lead = ""
+    for child in node:
+        tag = child.tag
+        if _LEAD.match(tag):
+            lead = _text(child)
+        elif _LINE.match(tag) or tag in _OWN_LINE:
+            line = _text(child, sep)
+            if line or lead:
+                out.append(f"{lead}{gap}{line}" if lead and line else lead or line)
+            lead = ""
+        elif tag == "TableRow":
+            cells = [_text(column, sep) for column in child]
+            if any(cells):
+                out.append(f"{gap}|{gap}".join(c for c in cells))
+        elif tag != "Rt":
+            out.extend(_lines(child, sep, gap))
+    if lead:
+        out.append(lead)
+    return out
+
+
 def load_egov_xml(raw: bytes, where: str) -> Extracted:
+    """A statute in e-Gov XML (Japanese) or Japanese Law Translation XML (J-STATUTE, English):
+    both share the schema. Each paragraph of an article is a region, as is each paragraph of a
+    supplementary provision and each appended table."""
     root = _parse(raw, where)
     law = root if root.tag == "Law" else root.find(".//Law")
     body = law.find("LawBody") if law is not None else None
     if law is None or body is None:
         raise InputError(f"{where}: not an e-Gov statute XML file (no <Law>/<LawBody>)")
     reference, year = law_reference(law)
-    title = _text(body.find("LawTitle")) or None
+    title_node = body.find("LawTitle")
+    title = _text(title_node) or None
     language = (law.get("Lang") or "ja").casefold()[:2]
     sep, gap = ("", IDEOGRAPHIC_SPACE) if language == "ja" else (" ", " ")
     out = _Writer()
@@ -149,55 +231,112 @@ def load_egov_xml(raw: bytes, where: str) -> Extracted:
     if law.find("LawNum") is not None:
         out.block(_text(law.find("LawNum")))
     prefix = f"{reference}, " if reference else ""
+    key = f"{reference or title or ''}|"
 
-    def provisions(container: ET.Element, label: str) -> None:
-        for node in container.iter():
-            if node.tag in {"ChapterTitle", "SectionTitle", "PartTitle"}:
+    def provisions(container: ET.Element, label: str, link: str) -> None:
+        for node in container:
+            if node.tag in _DIVISION_TITLES:
                 out.block(_text(node))
+            elif node.tag in _DIVISIONS:
+                provisions(node, label, link)
             elif node.tag == "Article":
-                article(node, label)
+                article(node, label, link)
+            elif node.tag == "Paragraph":  # supplementary provisions without articles
+                paragraph(node, f"{prefix}{label}".rstrip(", "), f"{link}p", "", 0)
+            elif node.tag not in {"SupplProvisionLabel", "ArticleCaption"}:
+                lines = _lines(node, sep, gap)
+                if lines:
+                    out.block(
+                        "\n".join(lines),
+                        locator=f"{prefix}{label}".rstrip(", "),
+                        link=f"{key}{link}{node.tag}",
+                        language=language,
+                    )
 
-    def article(node: ET.Element, label: str) -> None:
-        number = _article_label(node.get("Num", "?"))
-        heading = "".join(
-            t for t in (_text(node.find("ArticleTitle")), _text(node.find("ArticleCaption"))) if t
-        )
-        where_art = f"{prefix}{label}Article {number}"
-        for i, paragraph in enumerate(node.findall("Paragraph"), start=1):
-            lines = []
-            num = _text(paragraph.find("ParagraphNum"))
-            sentence = _text(paragraph.find("ParagraphSentence"), sep)
-            lines.append(f"{num}{gap}{sentence}" if num else sentence)
-            for item in paragraph.iter("Item"):
-                title, text = _text(item.find("ItemTitle")), _text(item.find("ItemSentence"), sep)
-                lines.append(f"{title}{gap}{text}")
-            p_num = paragraph.get("Num") or str(i)
-            locator = (
-                where_art
-                if len(node.findall("Paragraph")) == 1
-                else (f"{where_art}, paragraph {p_num}")
-            )
+    def paragraph(node: ET.Element, where_art: str, link: str, heading: str, count: int) -> None:
+        p_num = node.get("Num") or "1"
+        locator = where_art if count == 1 else f"{where_art}, paragraph {p_num}"
+        lines = _lines(node, sep, gap)
+        text = "\n".join(line.strip() for line in lines if line.strip())
+        if text:
             out.block(
-                "\n".join(line.strip() for line in lines if line.strip()),
+                text,
                 locator=locator,
-                link=f"{'suppl-' if label else ''}art{number}-p{p_num}",
-                section=heading or f"Article {number}",
+                link=f"{key}{link}-p{p_num}",
+                section=heading,
                 language=language,
+            )
+
+    def article(node: ET.Element, label: str, link: str) -> None:
+        number = _article_label(node.get("Num", "?"))
+        caption, name = _text(node.find("ArticleCaption")), _text(node.find("ArticleTitle"))
+        heading = f"{name}{gap if language != 'ja' else ''}{caption}".strip() or f"Article {number}"
+        paragraphs = node.findall("Paragraph")
+        for p in paragraphs:
+            paragraph(
+                p,
+                f"{prefix}{label}Article {number}",
+                f"{link}art{number}",
+                heading,
+                len(paragraphs),
             )
 
     main = body.find("MainProvision")
     if main is not None:
-        provisions(main, "")
-    for suppl in body.findall("SupplProvision"):
+        provisions(main, "", "")
+    for n, suppl in enumerate(body.findall("SupplProvision")):
         out.block(_text(suppl.find("SupplProvisionLabel")) or "附則")
-        provisions(suppl, "Supplementary Provisions, ")
+        amending = japanese_law_number(suppl.get("AmendLawNum", ""))
+        label = (
+            f"Supplementary Provisions ({amending}), " if amending else "Supplementary Provisions, "
+        )
+        provisions(suppl, label, f"suppl[{amending or n}]-")
+    for n, table in enumerate(body.findall("AppdxTable"), start=1):
+        lines = _lines(table, sep, gap)
+        if lines:
+            out.block(
+                "\n".join(lines),
+                locator=f"{prefix}Appended Table {n}",
+                link=f"{key}appdx{n}",
+                section=lines[0],
+                language=language,
+            )
     if not out.regions or not any(out.text[r.start : r.end].strip() for r in out.regions):
         raise InputError(f"{where}: the statute has no article text")
     date = None
     month, day = law.get("PromulgateMonth", ""), law.get("PromulgateDay", "")
     if year and _digits(month) and _digits(day):
         date = f"{year:04d}-{int(month):02d}-{int(day):02d}"
-    return Extracted(out.text, title, date, language, tuple(out.regions))
+    abbreviations = (
+        tuple(a for a in re.split(r"[、,]", title_node.get("Abbrev", "")) if a.strip())
+        if title_node is not None
+        else ()
+    )
+    return Extracted(
+        out.text,
+        title,
+        date,
+        language,
+        tuple(out.regions),
+        law=LawInfo(
+            number=reference,
+            title=title or "",
+            abbreviations=abbreviations,
+            version=_version(body),
+            translation=language != "ja",
+        )
+        if reference
+        else None,
+    )
+
+
+def _version(body: ET.Element) -> str:
+    """The last amending act the text includes, from its supplementary provisions
+    ("Act No. 62 of 2026"), or "" for a text as first enacted (or a translation)."""
+    amending = [
+        japanese_law_number(s.get("AmendLawNum", "")) for s in body.findall("SupplProvision")
+    ]
+    return next((a for a in reversed(amending) if a), "")
 
 
 _JA_ARTICLE_START = re.compile(

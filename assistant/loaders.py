@@ -24,6 +24,25 @@ from .schema import Region
 
 
 @dataclass(frozen=True)
+class LawInfo:
+    """What a statute file says about the law it holds: its number ("Act No. 53 of 2025"),
+    title, abbreviations (ＡＩ法), the last amending act its text includes, and whether it is a
+    translation (which has no legal effect)."""
+
+    number: str
+    title: str
+    abbreviations: tuple[str, ...] = ()
+    version: str = ""
+    translation: bool = False
+
+
+TRANSLATION_NOTE = (
+    "English reference translation (Japanese Law Translation): it has no legal effect; only "
+    "the original Japanese text of the law is authoritative."
+)
+
+
+@dataclass(frozen=True)
 class Extracted:
     """What a loader found: the text to store and cite, and the metadata the format carries."""
 
@@ -32,6 +51,7 @@ class Extracted:
     date: str | None = None
     language: str | None = None
     regions: tuple[Region, ...] = ()
+    law: LawInfo | None = None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -37,6 +37,7 @@ from .index import Index, IngestReport, Progress
 from .injection import question_overrides
 from .inputs import check_history, check_question, safe_upload_name
 from .language import ABSTENTION, guess_language, instruction_note, scope_note
+from .provisions import counterpart, version_of
 from .retrieve import Retrieval, Retriever
 from .schema import Answer, Chunk, Citation
 from .scope import unknown_names
@@ -364,22 +365,17 @@ class Assistant:
         return scope_note(unknown, japanese) if unknown else None
 
     def _with_parallels(self, citations: list[Citation]) -> list[Citation]:
-        """Each citation of a bilingual provision with the same provision's other language."""
+        """Each citation of a translated statute with the note that the translation has no
+        legal effect, and each citation of a bilingual provision with the same provision in
+        the other language (its version, and whether the two differ)."""
+        documents = self.index.documents
         linked = self.index.chunks.by_link
-        if not linked:
-            return citations
         out = []
         for c in citations:
             chunk = self.chunk(c.chunk_id)
-            if chunk and chunk.link:
-                others = [
-                    o
-                    for o in linked.get((c.doc_id, chunk.link), [])
-                    if o.language != chunk.language
-                ]
-                if others:
-                    c = c.with_parallel(others[0])
-            out.append(c)
+            law = documents.get(c.doc_id, {}).get("law") or {}
+            other = counterpart(chunk, linked, documents) if chunk and linked else None
+            out.append(c.annotated(other, law.get("note"), version_of(documents.get(c.doc_id, {}))))
         return out
 
     def _checked(self, question: str, answer: Answer) -> Answer:

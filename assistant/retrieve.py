@@ -6,12 +6,16 @@ dense rankings share the weight one had, so meaning and keywords keep an equal s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .index import Index
+from .language import guess_language
+from .provisions import link_key
+from .references import Provision, located, named_laws, of_law, provisions
 from .schema import Chunk, Passage
 
 
@@ -135,10 +139,92 @@ class Retriever:
             for cid in chosen
         ]
         return Retrieval(
-            passages=passages,
+            passages=self._focused(question, vectors[0], passages, k),
             query_vector=vectors[0],
             parts=list(zip(queries[1:], vectors[1:], strict=True)),
         )
+
+    def _passage(self, chunk: Chunk, score: float) -> Passage:
+        title = self.index.documents.get(chunk.doc_id, {}).get("title", chunk.doc_id)
+        return Passage(chunk=chunk, title=title, score=score)
+
+    def _focused(
+        self, question: str, vector: np.ndarray, passages: list[Passage], k: int
+    ) -> list[Passage]:
+        """Passages of the provisions a question cites ("Article 22", 第二十二条第一項) first, in
+        the laws it names or else in every statute; a question that names an ingested law is
+        answered from that law's passages only. Then each statute passage in the question's
+        language where both language versions are ingested."""
+        documents = self.index.documents
+        laws = named_laws(question, documents)
+        cited = provisions(question)
+        statutes = of_law(documents, laws) if laws else set()
+        if cited and not laws:
+            statutes = {d for d, meta in documents.items() if meta.get("law")}
+        focus: list[Passage] = []
+        if statutes and cited:
+            focus = [self._passage(c, 1.0) for c in self._cited(statutes, cited)]
+        if laws:
+            # What a law provides is answered from the law's own text, not from what others
+            # say about it: the rest of the passages come from the named laws too.
+            passages = self._within(question, vector, statutes)
+        ids = {p.chunk.chunk_id for p in focus}
+        chosen = focus[:k] + [p for p in passages if p.chunk.chunk_id not in ids]
+        return self._in_language(question, chosen)[:k]
+
+    def _cited(self, statutes: set[str], cited: list[Provision]) -> list[Chunk]:
+        """The chunks of the cited provisions, the cited paragraph before the rest of its
+        article, in the order the question cites them."""
+        out: list[Chunk] = []
+        for provision in cited:
+            found = []
+            for doc_id in sorted(statutes):
+                for chunk in self.index.chunks.by_document.get(doc_id, []):
+                    where = located(chunk.locator)
+                    if where and where[1] == provision.article:
+                        exact = provision.paragraph in {None, where[2] or "1"}
+                        found.append((not exact, chunk.ordinal, chunk))
+            out += [c for *_, c in sorted(found, key=lambda f: (f[0], f[1]))]
+        return list({c.chunk_id: c for c in out}.values())
+
+    def _within(self, question: str, vector: np.ndarray, statutes: set[str]) -> list[Passage]:
+        """The named laws' passages nearest the question, by the same fused search."""
+        as_list = vector.tolist()
+        keyword = [
+            (c, s)
+            for c, s in self.index.keyword.search(question, self.candidates * 4)
+            if c.doc_id in statutes
+        ][: self.candidates]
+        found = Candidates(
+            self.index.dense_search(as_list, self.candidates, statutes),
+            self.index.unit_search(as_list, self.candidates, statutes) if self.sentences else [],
+            keyword,
+        )
+        fused = reciprocal_rank_fusion(found.rankings(), k=self.rrf_k, weights=found.weights())
+        chunks = found.chunks()
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+        return [self._passage(chunks[cid], fused[cid]) for cid in ranked]
+
+    def _in_language(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """Each passage of a statute in the question's language when its counterpart in that
+        language is ingested (the other side is shown beside it); duplicates dropped."""
+        language = guess_language(question)
+        linked = self.index.chunks.by_link
+        out: dict[str, Passage] = {}
+        for passage in passages:
+            chunk = passage.chunk
+            if chunk.language != language and chunk.link:
+                same = [o for o in linked.get(link_key(chunk), []) if o.language == language]
+                if same:
+                    passage = dataclasses.replace(
+                        self._passage(same[0], passage.score),
+                        dense_rank=passage.dense_rank,
+                        keyword_rank=passage.keyword_rank,
+                        dense_similarity=passage.dense_similarity,
+                        sentence_rank=passage.sentence_rank,
+                    )
+            out.setdefault(passage.chunk.chunk_id, passage)
+        return list(out.values())
 
     def _candidates(self, query: str, vector: np.ndarray) -> Candidates:
         """The dense, sentence and keyword candidates for one query."""

@@ -47,9 +47,12 @@ class SourceDocument:
     # finds both unchanged can reuse the document's record without reading the file again.
     stat: tuple[int, int] | None = None
     entry_key: str = ""
+    # A statute: its number, title, abbreviations, last amendment included, whether it is a
+    # translation, and the date its text is as of (from the manifest, when known).
+    law: dict[str, Any] | None = None
 
     def meta(self) -> dict[str, Any]:
-        return {
+        meta = {
             "doc_id": self.doc_id,
             "path": self.path,
             "sha256": self.sha256,
@@ -58,6 +61,9 @@ class SourceDocument:
             "date": self.date,
             "language": self.language,
         }
+        if self.law:
+            meta["law"] = self.law
+        return meta
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,9 @@ class Citation:
     end: int
     locator: str = ""
     page: int | None = None
-    parallel: dict[str, str] | None = None  # the same provision in the other language
+    parallel: dict[str, Any] | None = None  # the same provision in the other language
+    note: str | None = None  # e.g. a translation's "no legal effect"
+    version: str = ""  # a statute's: "as of 2026-07-20", "as amended up to Act No. 62 of 2026"
 
     @classmethod
     def of(cls, marker: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
@@ -144,15 +152,12 @@ class Citation:
             page=chunk.page,
         )
 
-    def with_parallel(self, other: Chunk) -> Citation:
-        """This citation with `other`, the same provision in the other language."""
-        parallel = {
-            "chunk_id": other.chunk_id,
-            "language": other.language,
-            "locator": other.locator,
-            "text": other.text,
-        }
-        return replace(self, parallel=parallel)
+    def annotated(
+        self, parallel: dict[str, Any] | None, note: str | None, version: str
+    ) -> Citation:
+        """This citation with the same provision in the other language (see
+        `provisions.counterpart`), its document's note and its version."""
+        return replace(self, parallel=parallel, note=note, version=version)
 
 
 @dataclass

@@ -28,7 +28,7 @@ import re
 
 import jaconv
 
-from .glossary import matched_phrases, translated_terms, translations
+from .glossary import equivalents, matched_phrases, translated_terms, translations
 from .language import KANJI
 from .text import STOPWORDS, japanese_proper_nouns, tokens
 
@@ -67,8 +67,11 @@ def names(question: str) -> list[str]:
 
 
 def _known(term: str, vocab: set[str] | frozenset[str]) -> bool:
-    """A term the corpus uses, or a demonym of a place it names ("Chinese" for "China")."""
+    """A term the corpus uses, or one the glossary says the corpus writes another way (AI and
+    人工知能 are one word), or a demonym of a place it names ("Chinese" for "China")."""
     if term in vocab:
+        return True
+    if any(all(t in vocab for t in way) for way in equivalents(term)[1:]):
         return True
     for suffix in _DEMONYM_SUFFIXES:
         root = term.removesuffix(suffix)

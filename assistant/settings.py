@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(900, ge=200, le=8000)
     max_file_bytes: int = Field(20_000_000, ge=1)
     max_upload_bytes: int = Field(10_000_000, ge=1, description="largest file the web page takes")
+    law_api_url: str = Field(
+        "https://laws.e-gov.go.jp/api/2",
+        description="e-Gov's law API (version 2), where `assistant fetch-law` gets statutes",
+    )
+    law_api_timeout: float = Field(30.0, gt=0, description="seconds to wait for the law API")
 
     k: int = Field(5, ge=1, le=50, description="passages handed to the answerer")
     candidates: int = Field(20, ge=1, le=500, description="per-retriever candidates before fusion")

@@ -68,7 +68,9 @@ class VectorStore(Protocol):
         vectors: bool = False,
     ) -> list[Stored]: ...
 
-    def query(self, vector: Sequence[float], n: int) -> list[Hit]: ...
+    def query(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
+    ) -> list[Hit]: ...
 
     def delete(self, *, ids: Sequence[str] = (), where: dict[str, Any] | None = None) -> None: ...
 
@@ -217,7 +219,10 @@ class ChromaStore:
             if m is not None
         ]
 
-    def query(self, vector: Sequence[float], n: int) -> list[Hit]:
+    def query(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """The `n` nearest vectors (among those whose metadata matches `where`, if given)."""
         with self.connection.errors():
             collection = self._collection
             count = collection.count()
@@ -226,6 +231,7 @@ class ChromaStore:
             found = collection.query(
                 query_embeddings=[list(vector)],
                 n_results=min(n, count),
+                where=where,
                 include=["metadatas", "distances"],
             )
         return [

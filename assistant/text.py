@@ -103,14 +103,55 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
+_OPENING = {"（": "）", "「": "」", "『": "』", "(": ")"}
+
+
+def _bracketed(text: str, start: int, end: int) -> list[Span]:
+    """The stretches of `text[start:end]` inside Japanese brackets （）「」『』 (and parentheses
+    that hold Japanese), each from its opening to its matching closing bracket; a bracket that
+    never closes on the line encloses nothing, so a stray one cannot swallow the line."""
+    inside: list[Span] = []
+    stack: list[tuple[str, int]] = []
+    for i in range(start, end):
+        c = text[i]
+        if c in _OPENING:
+            stack.append((_OPENING[c], i))
+        elif stack and c == stack[-1][0]:
+            closing, opened = stack.pop()
+            if not stack:
+                inside.append((opened, i))
+        elif c in "）」』)" and stack:
+            # mismatched closing bracket: drop the openings it skips over, if it closes one
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == c:
+                    opened = stack[depth][1]
+                    del stack[depth:]
+                    if not stack:
+                        inside.append((opened, i))
+                    break
+    return inside
+
+
+def _whole(text: str, line_start: int, opened: int, closed: int, cut: int) -> bool:
+    """Whether a bracket encloses a whole sentence (「引用。」 opening where a sentence starts and
+    the cut right after its closing bracket), so the sentence may end there; not when the
+    quotative particle (と, って) makes the quote part of a longer sentence (「開く。」と書く。)."""
+    starts = opened == line_start or text[opened - 1] in "。！？!? \u3000\t"
+    return starts and cut == closed + 1 and text[cut : cut + 1] not in {"と", "っ"}
+
+
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Split `text[start:end]` into sentence spans; each line break also ends a sentence.
 
-    Handles English punctuation (with common abbreviations) and Japanese 。！？.
+    Handles English punctuation (with common abbreviations) and Japanese 。！？; a 。 inside
+    brackets does not end a sentence, so a defined term stays inside its sentence.
 
     >>> t = "The U.S. did not act. Japan did。次の文。"
     >>> [t[a:b] for a, b in sentences(t)]
     ['The U.S. did not act.', 'Japan did。', '次の文。']
+    >>> t = "本部（以下「本部」という。）を置く。次の文。"
+    >>> [t[a:b] for a, b in sentences(t)]
+    ['本部（以下「本部」という。）を置く。', '次の文。']
     """
     end = len(text) if end is None else end
     spans: list[Span] = []
@@ -125,7 +166,14 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
             if nxt and (nxt[0].islower() and text[m.start()] == "."):
                 continue
             cuts.append(m.end())
-        cuts.extend(m.end() for m in _CJK_END.finditer(text, line_start, line_end))
+        japanese = [(m.start(), m.end()) for m in _CJK_END.finditer(text, line_start, line_end)]
+        if japanese:
+            inside = _bracketed(text, line_start, line_end)
+            cuts.extend(
+                e
+                for s, e in japanese
+                if not any(a < s < b and not _whole(text, line_start, a, b, e) for a, b in inside)
+            )
         begin = line_start
         for cut in sorted(set(cuts)):
             if cut <= begin or cut >= line_end:

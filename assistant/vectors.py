@@ -69,6 +69,7 @@ def write_vectors(
             [
                 {
                     "chunk_id": c.chunk_id,
+                    "doc_id": c.doc_id,
                     "unit": i,
                     "units": UNITS_FORMAT,
                     "start": u.start,

@@ -22,6 +22,8 @@ CITATION_KEYS = {
     "locator",
     "page",
     "parallel",
+    "note",
+    "version",
 }
 CORPUS = ROOT / "corpus"
 

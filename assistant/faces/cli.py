@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -14,6 +13,7 @@ from ..answerers import BACKEND_NAMES, backends_help
 from ..errors import AssistantError, InputError
 from ..schema import Answer
 from ..settings import Settings
+from .text import render
 
 app = typer.Typer(
     add_completion=False,
@@ -50,30 +50,6 @@ def _assistant(settings: Settings):  # noqa: ANN202 - import kept lazy for start
     from ..pipeline import Assistant
 
     return Assistant(settings)
-
-
-def render(answer: Answer) -> str:
-    """Human-readable answer with its sources listed underneath."""
-    lines = [textwrap.fill(answer.answer, width=100)]
-    if answer.citations:
-        lines.append("")
-        lines.append("Sources:")
-        for c in answer.citations:
-            where = f"{c.title}" + (f" — {c.section}" if c.section else "")
-            where += f" ({c.locator})" if c.locator else ""
-            lines.append(f"  [{c.marker}] {where}")
-            lines.append(f"      {c.doc_id}, characters {c.start}–{c.end}, chunk {c.chunk_id}")
-            quote = " ".join(c.quote.split())
-            lines.append(textwrap.indent(textwrap.fill(f"“{quote}”", width=94), "      "))
-            if c.parallel:
-                other = " ".join(c.parallel["text"].split())
-                label = f"      same provision ({c.parallel['language']}): "
-                lines.append(
-                    textwrap.fill(
-                        other, width=100, initial_indent=label, subsequent_indent="      "
-                    )
-                )
-    return "\n".join(lines)
 
 
 @app.command()
@@ -125,6 +101,21 @@ def remove(
     except AssistantError as error:
         _fail(error)
     typer.echo(report.summary())
+
+
+@app.command("fetch-law")
+def fetch_law(law: str, as_of: str = "", ingest: bool = True, data_dir: DataDir = None) -> None:
+    """Add a statute from e-Gov's law API (ASSISTANT_LAW_API_URL) to the corpus and ingest it. LAW:
+    a law id (507AC0000000053), number (Act No. 53 of 2025) or title; --as-of YYYY-MM-DD."""
+    from ..lawapi import fetch_law as fetch
+
+    try:
+        saved = fetch(settings := _settings(data_dir=data_dir), law, as_of=as_of or None)
+        typer.echo(saved.summary())
+        if ingest:
+            typer.echo(_assistant(settings).ingest([saved.path]).summary())
+    except AssistantError as error:
+        _fail(error)
 
 
 @app.command()
@@ -245,10 +236,17 @@ def evaluate(
     out: Annotated[
         Path | None, typer.Option(help="Report directory (default: <eval_dir>/reports).")
     ] = None,
+    statutes: Annotated[
+        Path | None,
+        typer.Option(help="Evaluate on the statutes in this directory (e-Gov / JLT XML)."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Run the grounding evaluation; write JSON, Markdown and HTML reports."""
     from tqdm import tqdm
+
+    if statutes is not None:
+        return _evaluate_statutes(statutes, split, out, _settings(data_dir=data_dir, k=k))
 
     from ..evaluate.experiments import DEFAULT_NAME, STANDARD_COMPARISON, Configuration
     from ..evaluate.experiments import evaluate as run_configurations
@@ -276,6 +274,20 @@ def evaluate(
     except AssistantError as error:
         _fail(error)
     typer.echo(paths["markdown"].read_text(encoding="utf-8").split("\n## Failures")[0])
+    typer.echo(f"reports: {', '.join(str(p) for p in paths.values())}")
+
+
+def _evaluate_statutes(laws: Path, split: str, out: Path | None, settings: Settings) -> None:
+    from ..evaluate import statutes
+
+    try:
+        runs = statutes.run(settings, laws, split=split)
+    except AssistantError as error:
+        _fail(error)
+    paths = statutes.write(out or settings.eval_dir / "reports", runs)
+    typer.echo(
+        paths["markdown"].read_text(encoding="utf-8").split("### Caption questions whose")[0]
+    )
     typer.echo(f"reports: {', '.join(str(p) for p in paths.values())}")
 
 

@@ -20,9 +20,10 @@ import gradio as gr
 from ..answerers import BACKEND_NAMES  # noqa: E402
 from ..corpus import SUPPORTED_SUFFIXES
 from ..errors import AssistantError
+from ..lawapi import fetch_law
 from ..markers import own_markers
 from ..pipeline import Assistant
-from ..schema import Answer
+from ..schema import Answer, Citation
 
 BACKENDS = BACKEND_NAMES  # the table of backends (`answerers.BACKENDS`)
 EXAMPLES = (
@@ -42,6 +43,8 @@ CSS = """
 #sources .meta {color:var(--body-text-color-subdued);font-size:.85em}
 #sources mark {background:#ffe58a;color:#111;padding:0 .1em}
 #sources .passage {white-space:pre-wrap;line-height:1.45}
+#sources .pair {display:grid;grid-template-columns:1fr 1fr;gap:12px}
+#sources .caution {color:#a15c00}
 .abstain {border-left:4px solid #d9822b;background:rgba(217,130,43,.12);padding:.4rem .7rem;
   border-radius:4px}
 #sources .empty {border-left:4px solid #d9822b;padding:.4rem .7rem}
@@ -117,21 +120,42 @@ def render_sources(bot: Assistant, answer: Answer | None) -> str:
         else:
             passage = f"<mark>{html.escape(c.quote)}</mark>"
         located = f"{html.escape(c.locator)} · " if c.locator else ""
-        parallel = (
-            f'<div class="meta">Same provision ({html.escape(c.parallel["language"])}):</div>'
-            f'<div class="passage parallel">{html.escape(c.parallel["text"])}</div>'
-            if c.parallel
-            else ""
-        )
+        language = html.escape(chunk.language if chunk else "")
+        body = f'<div class="passage" lang="{language}">{passage}</div>'
+        if c.note:
+            body += f'<div class="meta note">{html.escape(c.note)}</div>'
+        if c.parallel:
+            body = _side_by_side(c, body)
         parts.append(
             f'<details class="source" id="source-{c.marker}"{" open" if c.marker == 1 else ""}>'
             f"<summary>[{c.marker}] {html.escape(c.title)}</summary>"
             f"<div class=meta>{located}{html.escape(c.section or '—')} · "
-            f"{html.escape(record.get('date') or 'undated')} · {html.escape(c.doc_id)} · "
-            f"characters {c.start}–{c.end}</div>"
-            f'<div class="passage">{passage}</div>{parallel}</details>'
+            f"{html.escape(c.version or record.get('date') or 'undated')} · "
+            f"{html.escape(c.doc_id)} · characters {c.start}–{c.end}</div>{body}</details>"
         )
     return "\n".join(parts)
+
+
+def _side_by_side(c: Citation, body: str) -> str:
+    """The cited text and the same provision in the other language, in two columns, each with
+    its language and version; a caution where the two versions differ."""
+    other = c.parallel or {}
+    version = f" · {other['version']}" if other.get("version") else ""
+    right = (
+        f'<div class="meta">Same provision ({html.escape(other["language"])}'
+        f"{html.escape(version)}) · {html.escape(other.get('title', ''))}</div>"
+        f'<div class="passage parallel" lang="{html.escape(other["language"])}">'
+        f"{html.escape(other['text'])}</div>"
+    )
+    if other.get("note"):
+        right += f'<div class="meta note">{html.escape(other["note"])}</div>'
+    caution = (
+        '<div class="meta caution">The two versions state different numbers or references '
+        "here: they are of different dates, and the Japanese text is the law.</div>"
+        if other.get("differs")
+        else ""
+    )
+    return f'<div class="pair"><div>{body}</div><div>{right}</div></div>{caution}'
 
 
 def document_rows(bot: Assistant) -> list[list[Any]]:
@@ -200,6 +224,21 @@ def build(bot: Assistant) -> gr.Blocks:
         verb = "Updated" if report.updated else "Added"
         return (
             f"✅ {verb} {html.escape(name)}: {report.total_chunks} chunks in the index now, "
+            f"{report.embedded} new.",
+            document_rows(bot),
+        )
+
+    def add_law(law: str) -> tuple[str, Any]:
+        """Fetch a statute from e-Gov's law API into the corpus and ingest it."""
+        try:
+            saved = fetch_law(bot.settings, law)
+            report = bot.ingest([saved.path])
+        except AssistantError as error:
+            return f"❌ Not added: {html.escape(str(error))}", document_rows(bot)
+        verb = "Updated" if report.updated else "Unchanged:" if report.unchanged else "Added"
+        return (
+            f"✅ {verb} {html.escape(saved.title)} ({html.escape(saved.law_num)}, as of "
+            f"{saved.as_of}): {report.total_chunks} chunks in the index now, "
             f"{report.embedded} new.",
             document_rows(bot),
         )
@@ -281,6 +320,15 @@ def build(bot: Assistant) -> gr.Blocks:
                     elem_id="upload",
                 )
                 status = gr.Markdown(elem_id="upload-status")
+                with gr.Row():
+                    law_box = gr.Textbox(
+                        label="Add a statute from e-Gov (law id, number or title)",
+                        placeholder="507AC0000000053 · 令和七年法律第五十三号 · Act No. 53 of 2025",
+                        scale=4,
+                        elem_id="law",
+                    )
+                    law_button = gr.Button("Fetch and add", scale=1, elem_id="fetch-law")
+                law_status = gr.Markdown(elem_id="law-status")
 
         for trigger in (box.submit, send.click):
             trigger(
@@ -296,6 +344,8 @@ def build(bot: Assistant) -> gr.Blocks:
             api_visibility="private",
         )
         upload.upload(add_document, [upload], [status, table], api_name="upload")
+        for trigger in (law_box.submit, law_button.click):
+            trigger(add_law, [law_box], [law_status, table], api_visibility="private")
         gr.api(api_ask, api_name="ask")
         gr.api(api_documents, api_name="documents")
         # The list follows ingests and removals made elsewhere (the CLI, another page).

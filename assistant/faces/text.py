@@ -1,0 +1,51 @@
+"""An answer as plain text, for the terminal: the answer, then each source with its quote, and
+for a statute the same provision in the other language with each side's version."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..schema import Answer, Citation
+
+
+def _wrapped(text: str, label: str = "", indent: str = "      ") -> str:
+    flat = " ".join(text.split())
+    return textwrap.fill(flat, width=100, initial_indent=indent + label, subsequent_indent=indent)
+
+
+def _source(c: Citation) -> list[str]:
+    where = f"{c.title}" + (f" — {c.section}" if c.section else "")
+    where += f" ({c.locator})" if c.locator else ""
+    lines = [f"  [{c.marker}] {where}"]
+    lines.append(f"      {c.doc_id}, characters {c.start}–{c.end}, chunk {c.chunk_id}")
+    if c.version:
+        lines.append(f"      text {c.version}")
+    lines.append(_wrapped(f"“{' '.join(c.quote.split())}”"))
+    if c.note:
+        lines.append(_wrapped(c.note, "note: "))
+    other = c.parallel
+    if other:
+        version = f", text {other['version']}" if other.get("version") else ""
+        label = f"same provision ({other['language']}{version}): "
+        lines.append(_wrapped(other["text"], label))
+        if other.get("note"):
+            lines.append(_wrapped(other["note"], "note: "))
+        if other.get("differs"):
+            lines.append(
+                _wrapped(
+                    "the two versions state different numbers or references here: they are of "
+                    "different dates, and the Japanese text is the law",
+                    "caution: ",
+                )
+            )
+    return lines
+
+
+def render(answer: Answer) -> str:
+    """Human-readable answer with its sources listed underneath."""
+    lines = [textwrap.fill(answer.answer, width=100)]
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for c in answer.citations:
+            lines += _source(c)
+    return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""Which law and which provision a question names, in any script.
+
+"Article 22", "Art. 22(1)", "Article 22, paragraph (1)", 第二十二条第一項 and 第22条1項 all name
+article 22 (paragraph 1). A law is named by what its own files say: its title, the
+abbreviations e-Gov records for it (ＡＩ法, 個人情報保護法), its number ("Act No. 53 of 2025",
+令和七年法律第五十三号), the acronym of its English title (APPI), and the glossary's other-language
+names for any of these ("AI Promotion Act" for ＡＩ法). Nothing here lists questions' words: the
+names come from the ingested documents and the glossary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .glossary import other_names
+from .laws import japanese_law_number
+from .text import kanji_number, normalize
+
+_NUM = r"[0-9〇一二三四五六七八九十百千]{1,8}"
+_JA = re.compile(rf"第?({_NUM})条(?:の({_NUM}))?(?:第?({_NUM})項)?")
+_EN = re.compile(
+    r"\b(?:article|art\.?)\s*(\d{1,4})(?:-(\d{1,3}))?"
+    r"(?:\s*\((\d{1,3})\)|,?\s*paragraph\s*\(?(\d{1,3})\)?)?",
+    re.IGNORECASE,
+)
+
+
+_LOCATOR = re.compile(
+    r"^(?P<law>[A-Za-z ]+No\. \d+ of \d{4}), (?P<suppl>Supplementary Provisions[^,]*, )?"
+    r"Article (?P<article>[\d-]+)(?:, paragraph (?P<paragraph>\d+))?"
+)
+
+
+def located(locator: str) -> tuple[str, str, str | None] | None:
+    """(law number, article, paragraph) of a main-provision locator the statute reader wrote
+    ("Act No. 53 of 2025, Article 6, paragraph 1"); None for anything else.
+
+    >>> located("Act No. 53 of 2025, Article 6, paragraph 1")
+    ('Act No. 53 of 2025', '6', '1')
+    """
+    found = _LOCATOR.match(locator)
+    if not found or found.group("suppl"):
+        return None
+    return found.group("law"), found.group("article"), found.group("paragraph")
+
+
+@dataclass(frozen=True)
+class Provision:
+    article: str  # "22", "2-2"
+    paragraph: str | None = None
+
+
+def provisions(question: str) -> list[Provision]:
+    """The articles (and paragraphs) a question cites, in order.
+
+    >>> provisions("What does Art. 22(1) say, and 第二十三条?")
+    [Provision(article='22', paragraph='1'), Provision(article='23', paragraph=None)]
+    >>> provisions("第22条1項と Article 2-2, paragraph (3)")
+    [Provision(article='22', paragraph='1'), Provision(article='2-2', paragraph='3')]
+    """
+    folded = normalize(question)
+    found: list[tuple[int, Provision]] = []
+    for m in _JA.finditer(folded):
+        if not m.group(0).startswith("第") and not m.group(3):
+            continue  # a bare "22条" counts only with its paragraph ("22条1項")
+        main, sub = kanji_number(m.group(1)), m.group(2) and kanji_number(m.group(2))
+        paragraph = m.group(3) and kanji_number(m.group(3))
+        if main:
+            article = f"{main}-{sub}" if sub else str(main)
+            found.append((m.start(), Provision(article, str(paragraph) if paragraph else None)))
+    for m in _EN.finditer(folded):
+        article = m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+        paragraph = m.group(3) or m.group(4)
+        found.append((m.start(), Provision(article, paragraph)))
+    return [p for _, p in sorted(found, key=lambda x: x[0])]
+
+
+def _acronym(title: str) -> str:
+    """'Act on the Protection of Personal Information' -> 'appi' (capitalised words)."""
+    words = [w for w in re.split(r"[\s,-]+", title) if w[:1].isupper()]
+    return "".join(w[0] for w in words).casefold() if len(words) >= 3 else ""
+
+
+def law_names(meta: Mapping[str, Any]) -> set[str]:
+    """The folded names a statute document is known by (see the module docstring)."""
+    law = meta.get("law") or {}
+    names = {law.get("number", ""), law.get("title", ""), meta.get("title", "")}
+    names.update(law.get("abbreviations") or ())
+    acronym = _acronym(law.get("title", ""))
+    if acronym:
+        names.add(acronym)
+    for name in list(names):
+        names.update(other_names(name))
+    return {normalize(n) for n in names if n and len(normalize(n)) >= 3}
+
+
+def named_laws(question: str, documents: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """The law numbers of the ingested statutes a question names."""
+    folded = normalize(question)
+    words = set(re.findall(r"[a-z0-9]+", folded))
+    named = {japanese_law_number(folded)} - {""}
+    for meta in documents.values():
+        law = meta.get("law") or {}
+        if not law.get("number"):
+            continue
+        for name in law_names(meta):
+            if (name in words) if name.isascii() and name.isalnum() else (name in folded):
+                named.add(law["number"])
+                break
+    known = {(m.get("law") or {}).get("number") for m in documents.values()}
+    return named & known
+
+
+def of_law(documents: Mapping[str, Mapping[str, Any]], laws: Iterable[str]) -> set[str]:
+    """The ids of the documents that hold any of these laws (each language version)."""
+    wanted = set(laws)
+    return {d for d, meta in documents.items() if (meta.get("law") or {}).get("number") in wanted}

@@ -1,0 +1,75 @@
+"""Benchmark ingesting statutes: each law, each language, into a fresh index of its own.
+
+Prints figures, asserts nothing. `python bench/bench_statutes.py [--laws DIR] [--runs N]`
+(default: ../shared/laws, 1 run; with several runs the median is printed). For each file:
+the time to read and parse it, the chunks and sentence units it gives, the time of a whole
+ingest (read, chunk, embed, store, commit), and the throughput in chunks/s and characters/s;
+then a question per law in each language, answered from that index (ask p50 in ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.chunking import chunk_document, evidence_units  # noqa: E402
+from assistant.corpus import read_document  # noqa: E402
+from assistant.embeddings import make_embedder  # noqa: E402
+
+QUESTIONS = {
+    "en": ["What is the purpose of this Act?", "Who must cooperate with the national government?"],
+    "ja": ["この法律の目的は何ですか？", "国の施策に協力する者は誰ですか？"],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--laws", type=Path, default=ROOT.parent / "shared" / "laws")
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    files = sorted(args.laws.glob("*.xml"))
+    if not files:
+        sys.exit(f"no statute XML files in {args.laws}")
+    embedder = make_embedder(Settings().embedding_model)
+    embedder.encode(["warm up"])
+    print(
+        f"{'file':34} {'chars':>7} {'chunks':>6} {'units':>6} {'parse s':>8} "
+        f"{'ingest s':>9} {'chunks/s':>8} {'chars/s':>8} {'ask p50 ms':>10}"
+    )
+    for path in files:
+        start = time.perf_counter()
+        document = read_document(path)
+        parse = time.perf_counter() - start
+        chunks = chunk_document(document)
+        units = sum(len(evidence_units(c)) for c in chunks)
+        chars = sum(len(c.text) for c in chunks)
+        times, latencies = [], []
+        for _ in range(args.runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                settings = Settings(data_dir=Path(tmp) / "data", corpus_dir=Path(tmp) / "none")
+                bot = Assistant(settings, embedder=embedder)
+                start = time.perf_counter()
+                bot.ingest([path])
+                times.append(time.perf_counter() - start)
+                for question in QUESTIONS[document.language] * 3:
+                    start = time.perf_counter()
+                    bot.ask(question)
+                    latencies.append((time.perf_counter() - start) * 1000)
+        seconds = statistics.median(times)
+        print(
+            f"{path.name:34} {chars:>7} {len(chunks):>6} {units:>6} {parse:>8.2f} "
+            f"{seconds:>9.1f} {len(chunks) / seconds:>8.2f} {chars / seconds:>8.0f} "
+            f"{statistics.median(latencies):>10.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
