@@ -19,7 +19,9 @@ that is not statute XML) is one `InputError` line, and the disk is left as it wa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import re
@@ -30,6 +32,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
@@ -61,6 +64,19 @@ _EN_KINDS = {"act": "法律", "cabinet order": "政令"}
 _SHOWN = 5  # candidates listed when a number or title matches several laws
 _MAX_ASKED = 200
 _writing = threading.Lock()  # one read-modify-write of a manifest at a time in this process
+
+
+@contextlib.contextmanager
+def _manifest_lock(corpus_dir: Path) -> Iterator[None]:
+    """Hold a lock on the corpus directory itself (no lock file is left behind): one
+    read-modify-write of the manifest at a time across processes, so a page and a CLI
+    fetching at once each keep the other's entry."""
+    handle = os.open(corpus_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 @dataclass(frozen=True)
@@ -330,7 +346,8 @@ def _save(corpus_dir: Path, raw: bytes, entry: dict[str, Any]) -> Path:
     by renaming a finished temporary file into place; on failure neither changes."""
     target = corpus_dir / entry["file"]
     manifest = corpus_dir / MANIFEST_NAME
-    with _writing:
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    with _writing, _manifest_lock(corpus_dir):
         load_manifest(corpus_dir)  # a manifest that cannot be read is refused, not overwritten
         data = json.loads(manifest.read_text("utf-8")) if manifest.is_file() else {"documents": []}
         documents = data["documents"]

@@ -365,3 +365,29 @@ def test_cli_failure_exits_2_with_one_line(cli_env):
     assert result.exit_code == 2
     assert result.stderr == "error: e-Gov's law API has no law with the id 599AC0000000599\n"
     assert on_disk(cli_env) == before
+
+
+def test_a_fetch_in_another_process_waits_for_the_manifest_lock(settings):
+    """The manifest is rewritten under a lock on the corpus directory, so a page and a CLI
+    fetching at once cannot lose each other's entries: while one holds it, the other waits."""
+    import os
+    import subprocess
+    import sys
+
+    from assistant.lawapi import _manifest_lock
+
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+        "ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "ASSISTANT_LAW_API_URL": settings.law_api_url,
+    }
+    code = "import sys; from assistant import Settings; from assistant.lawapi import fetch_law\n"
+    code += "fetch_law(Settings(), sys.argv[1])"
+    with _manifest_lock(settings.corpus_dir):
+        run = subprocess.Popen([sys.executable, "-c", code, APPI], env=env)
+        with pytest.raises(subprocess.TimeoutExpired):
+            run.wait(timeout=8)  # it has fetched the law and waits to write the manifest
+        assert f"{APPI}.xml" not in entries(settings)
+    assert run.wait(timeout=60) == 0
+    assert set(entries(settings)) == {"note.md", f"{APPI}.xml"}
