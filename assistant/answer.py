@@ -21,8 +21,10 @@ from .index import Index
 from .injection import withheld
 from .language import ABSTENTION, ABSTENTION_JA, QUOTING_JA, guess_language, unanswered_parts
 from .premise import assumed_acts, grants
+from .references import located as located_provision
+from .references import named_laws, provisions
 from .retrieve import Retrieval
-from .schema import Answer, Citation, Passage, Unit
+from .schema import Answer, Chunk, Citation, Passage, Unit
 from .settings import Settings
 from .text import script, term_weight, tokens
 
@@ -42,6 +44,7 @@ class Evidence:
     lexical: float  # IDF-weighted share of the question's usable terms present
     lexical_share: float  # how much of the question could match lexically at all (0..1)
     fits: bool = True  # holds what the question asks for (a date, a count, a named post...)
+    cited: bool = False  # part of a provision the question cites by number ("Article 22(1)")
 
 
 # The scored evidence for each question a message asks: one (question, evidence) pair for a
@@ -135,6 +138,11 @@ class ExtractiveAnswerer:
         weights = self._term_weights(question_terms)
         scored = []
         located = {p.chunk.chunk_id: frozenset(tokens(p.chunk.locator)) for p in retrieval.passages}
+        cited = cited_chunks(
+            question,
+            [p.chunk for p in retrieval.passages],
+            named_laws(question, self.index.documents),
+        )
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
             words = frozenset(tokens(unit.text))
             lexical = self._lexical(weights, words | located[passage.chunk.chunk_id])
@@ -155,6 +163,7 @@ class ExtractiveAnswerer:
                     lexical,
                     share,
                     fits,
+                    passage.chunk.chunk_id in cited,
                 )
             )
         return rescore(scored, self.settings.dense_weight)
@@ -188,6 +197,8 @@ def rescore(evidence: list[Evidence], dense_weight: float) -> list[Evidence]:
     """Blend each candidate's dense and lexical evidence and sort best first."""
 
     def blend(e: Evidence) -> float:
+        if e.cited:
+            return 1.0  # the provision the question names is what it asks about
         if not e.fits:
             return 0.0  # cannot answer this kind of question, however similar it reads
         lexical_weight = (1 - dense_weight) * e.lexical_share
@@ -196,6 +207,25 @@ def rescore(evidence: list[Evidence], dense_weight: float) -> list[Evidence]:
     blended = [replace(e, score=blend(e)) for e in evidence]
     blended.sort(key=lambda e: (-e.score, e.passage.chunk.doc_id, e.start))
     return blended
+
+
+def cited_chunks(question: str, chunks: list[Chunk], laws: set[str]) -> set[str]:
+    """The chunks of the provisions a question cites by number ("Art. 22(1)", 第二十二条第一項):
+    the cited paragraph, or every paragraph of a cited article; of the `laws` it names, if
+    any."""
+    wanted = provisions(question)
+    out = set()
+    for chunk in chunks:
+        where = located_provision(chunk.locator)
+        if (
+            where
+            and (not laws or where[0] in laws)
+            and any(
+                p.article == where[1] and p.paragraph in {None, where[2] or "1"} for p in wanted
+            )
+        ):
+            out.add(chunk.chunk_id)
+    return out
 
 
 def compose(

@@ -38,6 +38,7 @@ from .injection import question_overrides
 from .inputs import check_history, check_question, safe_upload_name
 from .language import ABSTENTION, guess_language, instruction_note, scope_note
 from .provisions import counterpart, version_of
+from .references import without_references
 from .retrieve import Retrieval, Retriever
 from .schema import Answer, Chunk, Citation
 from .scope import unknown_names
@@ -361,7 +362,8 @@ class Assistant:
         if question_overrides(question):
             return instruction_note(japanese)
         latin = "latin" in self.index.keyword.scripts
-        unknown = unknown_names(question, self.index.vocabulary, latin=latin)
+        # "Art. 16", 第十八条第三項 are references (resolved against the statutes), not names
+        unknown = unknown_names(without_references(question), self.index.vocabulary, latin=latin)
         return scope_note(unknown, japanese) if unknown else None
 
     def _with_parallels(self, citations: list[Citation]) -> list[Citation]:

@@ -78,6 +78,24 @@ def provisions(question: str) -> list[Provision]:
     return [p for _, p in sorted(found, key=lambda x: x[0])]
 
 
+def without_references(question: str) -> str:
+    """The question with its provision references ("Art. 16", 第十八条第三項) blanked out, for
+    checks that read the rest of it as words.
+
+    >>> without_references("What does Art. 16 require?")
+    'What does   require?'
+    """
+    out = question
+    for pattern in (_EN, _JA_ANY):
+        out = pattern.sub(lambda m: " " * len(m.group(0)) if m.group(0).strip() else "", out)
+    return re.sub(r" {2,}", "  ", out)
+
+
+_JA_ANY = re.compile(
+    r"第[0-9０-９〇一二三四五六七八九十百千]{1,8}条(?:の[0-9０-９〇一二三四五六七八九十百千]+)?(?:第?[0-9０-９〇一二三四五六七八九十百千]{1,8}項)?|[0-9０-９]{1,4}条[0-9０-９]{1,3}項"
+)
+
+
 def _acronym(title: str) -> str:
     """'Act on the Protection of Personal Information' -> 'appi' (capitalised words)."""
     words = [w for w in re.split(r"[\s,-]+", title) if w[:1].isupper()]
@@ -92,26 +110,66 @@ def law_names(meta: Mapping[str, Any]) -> set[str]:
     acronym = _acronym(law.get("title", ""))
     if acronym:
         names.add(acronym)
-    for name in list(names):
-        names.update(other_names(name))
+    for _ in range(2):  # glossary names, and theirs: title -> ＡＩ法 -> "AI Promotion Act"
+        for name in list(names):
+            names.update(other_names(name))
     return {normalize(n) for n in names if n and len(normalize(n)) >= 3}
 
 
 def named_laws(question: str, documents: Mapping[str, Mapping[str, Any]]) -> set[str]:
     """The law numbers of the ingested statutes a question names."""
     folded = normalize(question)
-    words = set(re.findall(r"[a-z0-9]+", folded))
     named = {japanese_law_number(folded)} - {""}
     for meta in documents.values():
         law = meta.get("law") or {}
         if not law.get("number"):
             continue
         for name in law_names(meta):
-            if (name in words) if name.isascii() and name.isalnum() else (name in folded):
+            pattern = rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name)
+            if any(not _foreign(folded[: m.start()]) for m in re.finditer(pattern, folded)):
                 named.add(law["number"])
                 break
     known = {(m.get("law") or {}).get("number") for m in documents.values()}
     return named & known
+
+
+# A name qualified by another jurisdiction ("EUのAI法", "韓国のAI法") is that jurisdiction's
+# law, not the Japanese one of the same short name; "日本のAI法" and "我が国の" are the home one.
+_QUALIFIER = re.compile(r"([a-z]{2,}|[\u30a0-\u30ff\u4e00-\u9fff]{1,6})の$")
+_HOME = {"日本", "我が国", "わが国", "本邦"}
+
+
+def _foreign(before: str) -> bool:
+    """Whether the text just before a law's name qualifies it with another jurisdiction."""
+    if any(before.endswith(f"{home}の") for home in _HOME):
+        return False
+    return bool(_QUALIFIER.search(before))
+
+
+def without_law_names(question: str, documents: Mapping[str, Mapping[str, Any]]) -> str:
+    """The question (folded) with the names of the ingested laws it names taken out: within
+    one law, its own name says nothing about which provision is meant."""
+    folded = normalize(question)
+    names = sorted(
+        {
+            n
+            for meta in documents.values()
+            if (meta.get("law") or {}).get("number")
+            for n in law_names(meta)
+        },
+        key=len,
+        reverse=True,
+    )
+    for name in names:
+        if name.isascii() and name.replace(" ", "").isalnum():
+            folded = re.sub(rf"\b{re.escape(name)}\b", " ", folded)
+        else:
+            folded = folded.replace(name, " ")
+    folded = re.sub(r"[\s、,]+", " ", folded).strip()
+    return folded if _LEFT.search(folded) else normalize(question)
+
+
+_LEFT = re.compile(r"[^\W\d_]{2,}|[^\x00-\x7f]")
 
 
 def of_law(documents: Mapping[str, Mapping[str, Any]], laws: Iterable[str]) -> set[str]:

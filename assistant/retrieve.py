@@ -15,8 +15,16 @@ import numpy as np
 from .index import Index
 from .language import guess_language
 from .provisions import link_key
-from .references import Provision, located, named_laws, of_law, provisions
+from .references import (
+    Provision,
+    located,
+    named_laws,
+    of_law,
+    provisions,
+    without_law_names,
+)
 from .schema import Chunk, Passage
+from .text import normalize
 
 
 @dataclass(frozen=True)
@@ -188,7 +196,12 @@ class Retriever:
         return list({c.chunk_id: c for c in out}.values())
 
     def _within(self, question: str, vector: np.ndarray, statutes: set[str]) -> list[Passage]:
-        """The named laws' passages nearest the question, by the same fused search."""
+        """The named laws' passages nearest the question, by the same fused search, searched
+        for the question without the law's name (every passage of the law is of that law)."""
+        stripped = without_law_names(question, self.index.documents)
+        if stripped != normalize(question):
+            question = stripped
+            vector = self.index.embedder.encode([stripped], query=True)[0]
         as_list = vector.tolist()
         keyword = [
             (c, s)

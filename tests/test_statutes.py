@@ -310,3 +310,30 @@ def test_the_page_shows_both_languages_side_by_side(bilingual, tmp_path):
     finally:
         app.close()
     assert (tmp_path / "bilingual.png").stat().st_size > 10_000
+
+
+@needs_laws
+def test_a_law_of_another_jurisdiction_with_the_same_short_name_is_not_this_one():
+    documents = {"ja": read_document(AI_JA).meta()}
+    for question in (
+        "EUのAI法は何を禁止していますか",
+        "韓国のＡＩ法の罰則は",
+        "欧州のAI法について",
+    ):
+        assert named_laws(question, documents) == set(), question
+    for question in ("日本のAI法の目的は", "AI法の目的は何ですか", "我が国のＡＩ法は"):
+        assert named_laws(question, documents) == {"Act No. 53 of 2025"}, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does Art. 16 of the AI Promotion Act task the national government with?",
+        "ＡＩ法第十六条は国に何を求めていますか",
+        "Explain Article 16 of Act No. 53 of 2025",
+    ],
+)
+def test_a_reference_is_not_taken_for_an_unknown_name(bilingual, question):
+    answer = bilingual.ask(question)
+    assert not answer.abstained and answer.notice is None
+    assert located(answer.citations[0].locator)[1] == "16"

@@ -25,10 +25,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..corpus import slugify
+from ..corpus import read_document, slugify
 from ..embeddings import Embedder, make_embedder
 from ..errors import InputError
 from ..pipeline import Assistant
+from ..references import named_laws
 from ..schema import Chunk
 from ..settings import Settings
 from .evaluation import EvalQuestion, GoldSpan, QuestionResult, breakdown, score
@@ -197,8 +198,14 @@ def run(
 ) -> list[Run]:
     """One run per language set: ingest, then ask the caption questions (all languages) and the
     hand-written ones (when both languages are in, or the question's language is)."""
-    questions = [q for q in load(settings.eval_dir, split) if not only_law or q.law == only_law]
     files = statute_files(laws)
+    # An unanswerable question has no gold article: its law is the one it names.
+    metas = {p.name: read_document(p).meta() for paths in files.values() for p in paths}
+    questions = [
+        q if q.law else replace(q, law=min(named_laws(q.question, metas), default=""))
+        for q in load(settings.eval_dir, split)
+    ]
+    questions = [q for q in questions if not only_law or q.law == only_law]
     embedder = embedder or make_embedder(settings.embedding_model)
     base = settings.data_dir.with_name(settings.data_dir.name + "-statutes")
     runs = []
