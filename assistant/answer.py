@@ -21,8 +21,8 @@ from .index import Index
 from .injection import withheld
 from .language import ABSTENTION, ABSTENTION_JA, QUOTING_JA, guess_language, unanswered_parts
 from .premise import assumed_acts, grants
+from .references import asked_definitions, defined_terms, named_laws, provisions
 from .references import located as located_provision
-from .references import named_laws, provisions
 from .retrieve import Retrieval
 from .schema import Answer, Chunk, Citation, Passage, Unit
 from .settings import Settings
@@ -44,7 +44,9 @@ class Evidence:
     lexical: float  # IDF-weighted share of the question's usable terms present
     lexical_share: float  # how much of the question could match lexically at all (0..1)
     fits: bool = True  # holds what the question asks for (a date, a count, a named post...)
-    cited: bool = False  # part of a provision the question cites by number ("Article 22(1)")
+    # part of a provision the question cites by number ("Article 22(1)"), or the definition of
+    # a term whose meaning it asks
+    cited: bool = False
 
 
 # The scored evidence for each question a message asks: one (question, evidence) pair for a
@@ -143,6 +145,7 @@ class ExtractiveAnswerer:
             [p.chunk for p in retrieval.passages],
             named_laws(question, self.index.documents),
         )
+        asked = asked_definitions(question, self.index.chunks.definitions)
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
             words = frozenset(tokens(unit.text))
             lexical = self._lexical(weights, words | located[passage.chunk.chunk_id])
@@ -163,7 +166,7 @@ class ExtractiveAnswerer:
                     lexical,
                     share,
                     fits,
-                    passage.chunk.chunk_id in cited,
+                    passage.chunk.chunk_id in cited or bool(asked & defined_terms(unit.text)),
                 )
             )
         return rescore(scored, self.settings.dense_weight)

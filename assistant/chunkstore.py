@@ -62,6 +62,18 @@ class ChunkStore:
                 linked.setdefault(link_key(chunk), []).append(chunk)
         return linked
 
+    @cached_property
+    def definitions(self) -> dict[str, list[str]]:
+        """The chunks that define each term (statute definitions, in either language)."""
+        from .references import defined_terms, located
+
+        found: dict[str, list[str]] = {}
+        for chunk in self._chunks:
+            if located(chunk.locator):
+                for term in defined_terms(chunk.text):
+                    found.setdefault(term, []).append(chunk.chunk_id)
+        return found
+
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         with (directory / CHUNKS_FILE).open("wb") as out:

@@ -176,3 +176,43 @@ def of_law(documents: Mapping[str, Mapping[str, Any]], laws: Iterable[str]) -> s
     """The ids of the documents that hold any of these laws (each language version)."""
     wanted = set(laws)
     return {d for d, meta in documents.items() if (meta.get("law") or {}).get("number") in wanted}
+
+
+# How statutes define their terms, in either language: 「X」とは…をいう, （以下「X」という。）,
+# The term "X" as used in this Act means, (referred to below as "X"), "X" means.
+_DEFINES = (
+    re.compile(r"「([^「」]{1,40})」とは"),
+    re.compile(r"以下(?:単に)?「([^「」]{1,40})」という"),
+    re.compile(r'[Tt]he term "([^"]{1,80})"[^.;]{0,40}?\bmeans'),
+    re.compile(r'referred to (?:below |hereinafter )?as (?:the |an? )?"([^"]{1,80})"'),
+    re.compile(r'(?:^|[\s(])"([^"]{1,80})" means'),
+)
+# A question asking what a term means: とは, 定義, 意味 / define, definition, mean, "what is".
+_ASKS_MEANING = re.compile(
+    r"とは|定義|意味|\bdefin|\bmean(?:s|ing)?\b|\bwhat (?:is|are) (?:an? |the )?[\"“]", re.I
+)
+
+
+def defined_terms(text: str) -> set[str]:
+    """The terms a provision defines (folded).
+
+    >>> sorted(defined_terms('The term "personal data" as used in this Act means data.'))
+    ['personal data']
+    >>> sorted(defined_terms("機関（以下「研究開発機関」という。）は、「個人情報」とは、…をいう。"))
+    ['個人情報', '研究開発機関']
+    """
+    return {normalize(m.group(1)).strip() for p in _DEFINES for m in p.finditer(text)}
+
+
+def asked_definitions(question: str, defined: Iterable[str]) -> set[str]:
+    """The defined terms a question asks the meaning of: it names them and asks what they
+    mean (the longest term named wins over the terms inside it)."""
+    if not _ASKS_MEANING.search(question):
+        return set()
+    folded = normalize(question)
+    named = sorted((t for t in defined if len(t) >= 2 and t in folded), key=len, reverse=True)
+    out: set[str] = set()
+    for term in named:
+        if not any(term in longer for longer in out):
+            out.add(term)
+    return out

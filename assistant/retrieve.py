@@ -17,6 +17,7 @@ from .language import guess_language
 from .provisions import link_key
 from .references import (
     Provision,
+    asked_definitions,
     located,
     named_laws,
     of_law,
@@ -172,6 +173,7 @@ class Retriever:
         focus: list[Passage] = []
         if statutes and cited:
             focus = [self._passage(c, 1.0) for c in self._cited(statutes, cited)]
+        focus += [self._passage(c, 1.0) for c in self.defining(question, statutes)]
         if laws:
             # What a law provides is answered from the law's own text, not from what others
             # say about it: the rest of the passages come from the named laws too.
@@ -179,6 +181,18 @@ class Retriever:
         ids = {p.chunk.chunk_id for p in focus}
         chosen = focus[:k] + [p for p in passages if p.chunk.chunk_id not in ids]
         return self._in_language(question, chosen)[:k]
+
+    def defining(self, question: str, doc_ids: set[str] | None = None) -> list[Chunk]:
+        """The statute chunks that define the terms a question asks the meaning of (of these
+        documents, if given), the definition of the longest term first."""
+        definitions = self.index.chunks.definitions
+        asked = asked_definitions(question, definitions)
+        chunks = [
+            self.index.chunks.by_id[cid]
+            for term in sorted(asked, key=len, reverse=True)
+            for cid in definitions[term]
+        ]
+        return [c for c in chunks if not doc_ids or c.doc_id in doc_ids]
 
     def _cited(self, statutes: set[str], cited: list[Provision]) -> list[Chunk]:
         """The chunks of the cited provisions, the cited paragraph before the rest of its

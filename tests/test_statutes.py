@@ -337,3 +337,38 @@ def test_a_reference_is_not_taken_for_an_unknown_name(bilingual, question):
     answer = bilingual.ask(question)
     assert not answer.abstained and answer.notice is None
     assert located(answer.citations[0].locator)[1] == "16"
+
+
+def test_eval_on_a_folder_without_statutes_is_a_clear_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.faces.cli import app
+
+    result = CliRunner().invoke(app, ["eval", "--statutes", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no statute XML files" in result.output
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ('What does "utilization business operator" mean under the Act?', "7"),
+        ("Define artificial intelligence-related technology as the AI Promotion Act uses it", "2"),
+        ("研究開発機関の定義は？", "6"),
+        ("「人工知能関連技術」とはどういう意味ですか", "2"),
+        ("what is meant by research and development institutes", "6"),
+    ],
+)
+def test_a_question_about_a_defined_term_quotes_its_definition(bilingual, question, article):
+    answer = bilingual.ask(question)
+    assert not answer.abstained
+    assert located(answer.citations[0].locator)[1] == article
+
+
+def test_defined_terms_are_read_from_the_text_not_a_list():
+    from assistant.references import asked_definitions, defined_terms
+
+    terms = defined_terms('(referred to below as the "headquarters") 「本部長」とは、…をいう。')
+    assert terms == {"headquarters", "本部長"}
+    assert asked_definitions("What does headquarters mean?", terms) == {"headquarters"}
+    assert asked_definitions("Who chairs the headquarters?", terms) == set()  # not asked

@@ -278,13 +278,13 @@ def evaluate(
 
 
 def _evaluate_statutes(laws: Path, split: str, out: Path | None, settings: Settings) -> None:
-    from ..evaluate import statutes
+    from ..evaluate import statute_report, statutes
 
     try:
         runs = statutes.run(settings, laws, split=split)
     except AssistantError as error:
         _fail(error)
-    paths = statutes.write(out or settings.eval_dir / "reports", runs)
+    paths = statute_report.write(out or settings.eval_dir / "reports", runs)
     typer.echo(
         paths["markdown"].read_text(encoding="utf-8").split("### Caption questions whose")[0]
     )
