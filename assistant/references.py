@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .glossary import other_names
@@ -102,18 +103,29 @@ def _acronym(title: str) -> str:
     return "".join(w[0] for w in words).casefold() if len(words) >= 3 else ""
 
 
-def law_names(meta: Mapping[str, Any]) -> set[str]:
+def law_names(meta: Mapping[str, Any]) -> frozenset[str]:
     """The folded names a statute document is known by (see the module docstring)."""
     law = meta.get("law") or {}
-    names = {law.get("number", ""), law.get("title", ""), meta.get("title", "")}
-    names.update(law.get("abbreviations") or ())
-    acronym = _acronym(law.get("title", ""))
+    return _names(
+        law.get("number", ""),
+        law.get("title", ""),
+        meta.get("title", ""),
+        tuple(law.get("abbreviations") or ()),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _names(
+    number: str, title: str, doc_title: str, abbreviations: tuple[str, ...]
+) -> frozenset[str]:
+    names = {number, title, doc_title, *abbreviations}
+    acronym = _acronym(title)
     if acronym:
         names.add(acronym)
     for _ in range(2):  # glossary names, and theirs: title -> ＡＩ法 -> "AI Promotion Act"
         for name in list(names):
             names.update(other_names(name))
-    return {normalize(n) for n in names if n and len(normalize(n)) >= 3}
+    return frozenset(normalize(n) for n in names if n and len(normalize(n)) >= 3)
 
 
 def named_laws(question: str, documents: Mapping[str, Mapping[str, Any]]) -> set[str]:
