@@ -27,7 +27,7 @@ _PROVISION_ITEM = re.compile(
     r"|（[一二三四五六七八九十0-9０-９]+）|\([ivxlc]+\)(?:-\d+)?|\([a-z]\))[\u3000 ]"
 )
 # Chunks of a statute provision: the locator the statute reader gives ("Act No. 53 of 2025,
-# Article 7, paragraph 2"). Their units are whole lines: a paragraph with its proviso, an item.
+# Article 7, paragraph (2)"). Their units are whole lines: a paragraph with its proviso, an item.
 _PROVISION = re.compile(r"\bNo\. \d+ of \d{4}, ")
 # A list of items is quoted with its lead-in as one unit up to this length; past it, each item
 # is a unit of its own, embedded with the lead-in.

@@ -11,7 +11,7 @@ laid out article by article:
     一　……
 
 Each paragraph (with its items) is a region located as "Act No. 53 of 2025, Article 7,
-paragraph 2"; the article title and caption are its section, so chunks never cross a
+paragraph (2)"; the article title and caption are its section, so chunks never cross a
 paragraph and every citation names its article.
 
 TMX (the bilingual files of Japanese Law Translation: one `<tu>` per provision, a Japanese and
@@ -255,7 +255,7 @@ def load_egov_xml(raw: bytes, where: str) -> Extracted:
 
     def paragraph(node: ET.Element, where_art: str, link: str, heading: str, count: int) -> None:
         p_num = node.get("Num") or "1"
-        locator = where_art if count == 1 else f"{where_art}, paragraph {p_num}"
+        locator = where_art if count == 1 else f"{where_art}, paragraph ({p_num})"
         lines = _lines(node, sep, gap)
         text = "\n".join(line.strip() for line in lines if line.strip())
         if text:
@@ -383,7 +383,7 @@ def load_tmx(raw: bytes, where: str) -> Extracted:
         paragraph = _JA_PARAGRAPH_START.match(ja) or _EN_PARAGRAPH_START.match(en)
         locator = f"{prefix}Article {article}" if article else reference
         if article and paragraph:
-            locator += f", paragraph {int(paragraph.group(1))}"
+            locator += f", paragraph ({int(paragraph.group(1))})"
         section = f"Article {article}" if article else ""
         for lang, seg in sides.items():
             out.block(seg, locator=locator, link=f"tu{n}", section=section, language=lang)

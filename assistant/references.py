@@ -31,15 +31,15 @@ _EN = re.compile(
 
 _LOCATOR = re.compile(
     r"^(?P<law>[A-Za-z ]+No\. \d+ of \d{4}), (?P<suppl>Supplementary Provisions[^,]*, )?"
-    r"Article (?P<article>[\d-]+)(?:, paragraph (?P<paragraph>\d+))?"
+    r"Article (?P<article>[\d-]+)(?:, paragraph \(?(?P<paragraph>\d+)\)?)?"
 )
 
 
 def located(locator: str) -> tuple[str, str, str | None] | None:
     """(law number, article, paragraph) of a main-provision locator the statute reader wrote
-    ("Act No. 53 of 2025, Article 6, paragraph 1"); None for anything else.
+    ("Act No. 53 of 2025, Article 6, paragraph (1)"); None for anything else.
 
-    >>> located("Act No. 53 of 2025, Article 6, paragraph 1")
+    >>> located("Act No. 53 of 2025, Article 6, paragraph (1)")
     ('Act No. 53 of 2025', '6', '1')
     """
     found = _LOCATOR.match(locator)

@@ -13,7 +13,7 @@ from typing import Any
 class Region:
     """A located stretch of a document's text: a PDF page, a statute paragraph, one language
     side of a bilingual translation unit. Chunks never cross a region and carry its
-    `locator` ("p. 2", "Act No. 53 of 2025, Article 7, paragraph 2"), `page` and `link` (shared
+    `locator` ("p. 2", "Act No. 53 of 2025, Article 7, paragraph (2)"), `page` and `link` (shared
     by the Japanese and English text of the same provision); `section` overrides the heading."""
 
     start: int

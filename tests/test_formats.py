@@ -129,7 +129,7 @@ def test_statute_xml_is_chunked_by_article_and_paragraph(bot):
     doc = read_document(FIXTURES / "ai_promotion_act.xml")
     assert (doc.title, doc.date, doc.language) == ("人工知能試験法（試験用）", "2025-06-04", "ja")
     locators = [r.locator for r in doc.regions]
-    assert "Act No. 53 of 2025, Article 7, paragraph 2" in locators
+    assert "Act No. 53 of 2025, Article 7, paragraph (2)" in locators
     assert "Act No. 53 of 2025, Supplementary Provisions, Article 1" in locators
     for region in doc.regions:  # each paragraph is text of its own article
         assert doc.text[region.start : region.end].strip()

@@ -117,7 +117,7 @@ def test_a_sentence_never_ends_inside_brackets():
 def test_a_statute_is_quoted_by_whole_provisions():
     chunks = chunk_document(read_document(AI_JA))
     units = {c.locator: evidence_units(c) for c in chunks}
-    defined = units["Act No. 53 of 2025, Article 6, paragraph 1"]
+    defined = units["Act No. 53 of 2025, Article 6, paragraph (1)"]
     assert len(defined) == 1 and defined[0].text.endswith("努めるものとする。")
     listing = units["Act No. 53 of 2025, Article 20"]
     assert len(listing) == 1

@@ -29,16 +29,12 @@ from ..corpus import read_document, slugify
 from ..embeddings import Embedder, make_embedder
 from ..errors import InputError
 from ..pipeline import Assistant
-from ..references import named_laws
+from ..references import located, named_laws
 from ..schema import Chunk
 from ..settings import Settings
 from .evaluation import EvalQuestion, GoldSpan, QuestionResult, breakdown, score
 
 LANGUAGE_SETS = {"ja": ("ja",), "en": ("en",), "ja+en": ("ja", "en")}
-_LOCATOR = re.compile(
-    r"^(?P<law>[A-Za-z ]+No\. \d+ of \d{4}), (?P<suppl>Supplementary Provisions, )?"
-    r"Article (?P<article>[\d-]+)"
-)
 _LAW_LANG = re.compile(rb"<Law\b[^>]*\bLang=\"([a-z]{2})\"")
 
 
@@ -91,10 +87,8 @@ def load(eval_dir: Path, split: str = "all") -> list[StatuteQuestion]:
 
 def article_of(chunk: Chunk) -> tuple[str, str] | None:
     """(law number, article) of a chunk of a statute's main provisions, else None."""
-    found = _LOCATOR.match(chunk.locator)
-    if not found or found.group("suppl"):
-        return None
-    return found.group("law"), found.group("article")
+    where = located(chunk.locator)
+    return (where[0], where[1]) if where else None
 
 
 def statute_files(laws: Path) -> dict[str, list[Path]]:
