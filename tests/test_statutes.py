@@ -372,3 +372,30 @@ def test_defined_terms_are_read_from_the_text_not_a_list():
     assert terms == {"headquarters", "本部長"}
     assert asked_definitions("What does headquarters mean?", terms) == {"headquarters"}
     assert asked_definitions("Who chairs the headquarters?", terms) == set()  # not asked
+
+
+@pytest.fixture(scope="module")
+def japanese_act_alone(tmp_path_factory, embedder):
+    if not LAWS.is_dir():
+        pytest.skip(f"no statute files at {LAWS}")
+    bot = Assistant(make_settings(tmp_path_factory.mktemp("act-alone")), embedder=embedder)
+    bot.ingest([AI_JA])
+    return bot
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "AI戦略本部の所掌事務は何ですか？",
+        "AIの研究開発について国は何をしますか",
+        "AI基本計画には何を定めますか",
+    ],
+)
+def test_ai_and_its_japanese_spelling_are_one_word_for_the_scope_check(
+    japanese_act_alone, question
+):
+    """The Act writes 人工知能, never AI: a question that says AI is still in scope."""
+    answer = japanese_act_alone.ask(question)
+    assert not (answer.notice or "").count("AI"), answer.notice
+    assert not answer.abstained
+    assert all(located(c.locator) for c in answer.citations)
