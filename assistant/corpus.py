@@ -32,7 +32,7 @@ SUPPORTED_SUFFIXES = frozenset(LOADERS)
 MANIFEST_NAME = "manifest.json"
 # Bumped whenever reading a file can give a different `SourceDocument` for the same bytes (a
 # loader or metadata change), so the next ingest reads every file instead of trusting stats.
-READ_FORMAT = "1"
+READ_FORMAT = "2"
 # A file modified this close to when it was read may change again within the same timestamp
 # tick without its size changing; such a file is always read again next time.
 _SETTLED_NS = 2_000_000_000

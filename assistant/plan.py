@@ -136,5 +136,10 @@ def plan(
 
 
 def stamp_of(chunks: dict[str, Chunk]) -> str:
-    """Names a committed state: new when the chunk set or the keyword tokeniser changes."""
-    return _sha("\n".join([KEYWORD_FORMAT, *sorted(chunks)]))
+    """Names a committed state: new when the chunk set, what a chunk says of where it is (its
+    locator, page, link and language, which its id does not cover) or the keyword tokeniser
+    changes."""
+    rows = sorted(
+        f"{c.chunk_id}\0{c.locator}\0{c.page}\0{c.link}\0{c.language}" for c in chunks.values()
+    )
+    return _sha("\n".join([KEYWORD_FORMAT, *rows]))

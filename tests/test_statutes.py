@@ -399,3 +399,18 @@ def test_ai_and_its_japanese_spelling_are_one_word_for_the_scope_check(
     assert not (answer.notice or "").count("AI"), answer.notice
     assert not answer.abstained
     assert all(located(c.locator) for c in answer.citations)
+
+
+def test_a_changed_locator_reaches_the_index_even_when_the_chunks_text_is_the_same(
+    fresh_bot, tmp_path
+):
+    """The law's number comes from the <Law> attributes, not the text: renumbering changes
+    every locator while every chunk keeps its text and id."""
+    path = tmp_path / "act.xml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    fresh_bot.ingest([path])
+    assert {c.locator for c in fresh_bot.index.chunks} == {"Act No. 53 of 2025, Article 1"}
+    path.write_text(MINIMAL.replace('Num="053"', 'Num="054"'), encoding="utf-8")
+    fresh_bot.ingest([path])
+    assert {c.locator for c in fresh_bot.index.chunks} == {"Act No. 54 of 2025, Article 1"}
+    assert fresh_bot.index.verify() == []
