@@ -34,3 +34,28 @@ def test_support_scorer_accepts_quotes_and_rejects_unrelated_text():
     quote = "The IPA established the AI Safety Institute on February 14, 2024."
     assert supports(quote, "The IPA established the AI Safety Institute on February 14, 2024.")
     assert not supports(quote, "Japan banned DeepSeek in 2025 for national security reasons.")
+
+
+def test_blind_set_passes_its_checker_and_stays_apart():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "eval" / "check_blind.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    blind = load_questions(ROOT / "eval" / "blind.jsonl", split="blind")
+    gold = load_questions(ROOT / "eval" / "questions.jsonl")
+    assert len(blind) >= 100 and {q.split for q in blind} == {"blind"}
+    assert not {q.id for q in blind} & {q.id for q in gold}
+
+
+def test_no_code_or_test_quotes_a_blind_question():
+    """Blind questions are for reporting: no rule, docstring or test may be written from them."""
+    blind = [q.question for q in load_questions(ROOT / "eval" / "blind.jsonl", split="blind")]
+    sources = [*(ROOT / "assistant").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]
+    sources += list((ROOT / "assistant" / "data").glob("*"))
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        quoted = [q for q in blind if q.rstrip("?？。") in text]
+        assert not quoted, f"{path} quotes blind questions: {quoted[:2]}"

@@ -19,6 +19,7 @@ from .calibration import Calibration, calibrate
 from .evaluation import EvalQuestion, QuestionResult, breakdown, load_questions, run
 
 DEFAULT_NAME = "default"
+BLIND_FILE = "blind.jsonl"
 
 # What `assistant eval --compare` runs when no --config is given.
 STANDARD_COMPARISON: tuple[str, ...] = (
@@ -99,7 +100,9 @@ def evaluate(
 ) -> list[ConfigurationResult]:
     """Evaluate each configuration on `split`; alternatives are calibrated on dev first."""
     questions_path = base.eval_dir / "questions.jsonl"
-    questions = load_questions(questions_path, split=split)
+    # The blind set has a file of its own: reported, never used to choose or calibrate.
+    blind = base.eval_dir / BLIND_FILE
+    questions = load_questions(blind if split == "blind" else questions_path, split=split)
     dev: list[EvalQuestion] = load_questions(questions_path, split="dev")
     embedders: dict[str, Embedder] = {}
     out: list[ConfigurationResult] = []

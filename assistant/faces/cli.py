@@ -219,7 +219,7 @@ def ask(
 
 @app.command("eval")
 def evaluate(
-    split: Annotated[str, typer.Option(help="Which questions: dev, test or all.")] = "test",
+    split: Annotated[str, typer.Option(help="Which questions: dev, test, blind or all.")] = "test",
     compare: Annotated[
         bool, typer.Option(help="Also run the standard alternatives (retrieval, k, embedder).")
     ] = False,
@@ -253,8 +253,8 @@ def evaluate(
     from ..evaluate.report import write_reports
 
     try:
-        if split not in {"dev", "test", "all"}:
-            raise AssistantError(f"--split must be dev, test or all, not '{split}'")
+        if split not in {"dev", "test", "all", "blind"}:
+            raise AssistantError(f"--split must be dev, test, blind or all, not '{split}'")
         settings = _settings(data_dir=data_dir, k=k, backend=backend)
         specs = list(config or []) or (list(STANDARD_COMPARISON) if compare else [])
         configurations = [Configuration(DEFAULT_NAME)] + [Configuration.parse(s) for s in specs]
