@@ -43,6 +43,7 @@ from .corpus import MANIFEST_NAME, load_manifest
 from .errors import InputError
 from .laws import load_egov_xml
 from .settings import Settings
+from .text import ERAS
 
 API = "e-Gov's law API"
 PUBLISHER = "e-Gov Law Search, Digital Agency"
@@ -52,10 +53,9 @@ REUSE = (
 )
 _LAW_ID = re.compile(r"[0-9]{3}[A-Z][A-Z0-9]{11}")  # 507AC0000000053, 428M60020000006
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 _KANJI = "〇一二三四五六七八九"
 _NUM = rf"(?:[0-9]{{1,4}}|[{_KANJI}十百千]{{1,8}})"
-_JA_NUMBER = re.compile(rf"({'|'.join(_ERAS)})(元|{_NUM})年(\D{{1,40}}?)第({_NUM})号")
+_JA_NUMBER = re.compile(rf"({'|'.join(ERAS)})(元|{_NUM})年(\D{{1,40}}?)第({_NUM})号")
 _EN_NUMBER = re.compile(
     r"(act|cabinet order)\s*no\.?\s*([0-9]{1,4})\s+of\s+(?:[a-z]+\.?\s+[0-9]{1,2},?\s+)?([0-9]{4})",
     re.IGNORECASE,
@@ -146,7 +146,7 @@ def law_numbers(text: str) -> list[str]:
     if not english or int(english[2]) == 0:
         return []
     kind, number, year = _EN_KINDS[english[1].casefold()], int(english[2]), int(english[3])
-    starts = list(_ERAS.items())
+    starts = list(ERAS.items())
     found = []
     for i, (era, base) in enumerate(starts):
         n = year - base

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .schema import Chunk
-from .text import era_year, kanji_number, normalize
+from .text import ERA_YEAR, era_year, kanji_number, normalize
 
 # "Act No. 53 of 2025|art6-p1": a statute provision, linked across documents by its law.
 _LAW_LINK = "|"
@@ -47,7 +47,6 @@ def _roman(numeral: str) -> int:
     return total
 
 
-_ERA_YEAR = re.compile(r"(明治|大正|昭和|平成|令和)(元|[〇一二三四五六七八九十]+)年")
 # Small numbers (paragraph and item numbers, "two or more") are written so differently in the
 # two languages ("the preceding paragraph", 前二項) that only larger ones are compared.
 SMALLEST_COMPARED = 10
@@ -59,7 +58,7 @@ def numbers(text: str) -> Counter[int]:
     gives 500000."""
     folded = normalize(text)
     found: Counter[int] = Counter()
-    folded = _ERA_YEAR.sub(lambda m: f" {era_year(m.group(1), m.group(2))} ", folded)
+    folded = ERA_YEAR.sub(lambda m: f" {era_year(m.group(1), m.group(2))} ", folded)
     folded = _ROMAN_ITEM.sub(lambda m: f" {_roman(m.group(1))} ", folded)
     for run in _JA_NUMERAL.findall(folded):
         value = kanji_number(run)

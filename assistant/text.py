@@ -201,14 +201,15 @@ def _stem(word: str) -> str:
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUM = r"[0-9〇零一二三四五六七八九十百千]{1,8}"
-_ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+# The year before each era's first year: 令和 1 is 2019.
+ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 # References written three ways that must meet: 第二十七条 = 第27条 = Article 27 (art27),
 # 第五十三号 = No. 53 (no53), 令和7年 = 2025. Matched on NFKC-folded, lower-cased text.
 _JA_ARTICLE = re.compile(rf"第({_NUM})条(?:の({_NUM}))?")
 _EN_ARTICLE = re.compile(r"\b(?:articles?|art\.)\s*(\d{1,8})(?:-(\d{1,8}))?\b")
 _JA_NUMBER = re.compile(rf"第({_NUM})号")
 _EN_NUMBER = re.compile(r"\bno\.\s*(\d{1,8})\b")
-_ERA_YEAR = re.compile(rf"({'|'.join(_ERAS)})\s*(元|{_NUM})\s*年")
+ERA_YEAR = re.compile(rf"({'|'.join(ERAS)})\s*(元|{_NUM})\s*年")
 
 
 def kanji_number(text: str) -> int | None:
@@ -234,7 +235,7 @@ def kanji_number(text: str) -> int | None:
 def era_year(era: str, year: str) -> int | None:
     """令和, 7 -> 2025; 平成, 元 -> 1989 (the Western year of a Japanese era year)."""
     n = 1 if year == "元" else kanji_number(year)
-    return None if n is None or era not in _ERAS else _ERAS[era] + n
+    return None if n is None or era not in ERAS else ERAS[era] + n
 
 
 def _references(text: str) -> tuple[str, list[str]]:
@@ -258,7 +259,7 @@ def _references(text: str) -> tuple[str, list[str]]:
     text = _EN_ARTICLE.sub(article, text)
     text = _JA_NUMBER.sub(number, text)
     text = _EN_NUMBER.sub(number, text)
-    for m in _ERA_YEAR.finditer(text):
+    for m in ERA_YEAR.finditer(text):
         year = era_year(m.group(1), m.group(2))
         if year:
             found.append(str(year))

@@ -17,7 +17,6 @@ are read from a directory (`../shared/laws` in a checkout), never copied.
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 from collections.abc import Callable
@@ -35,7 +34,6 @@ from ..settings import Settings
 from .evaluation import EvalQuestion, GoldSpan, QuestionResult, breakdown, score
 
 LANGUAGE_SETS = {"ja": ("ja",), "en": ("en",), "ja+en": ("ja", "en")}
-_LAW_LANG = re.compile(rb"<Law\b[^>]*\bLang=\"([a-z]{2})\"")
 
 
 @dataclass(frozen=True)
@@ -91,13 +89,17 @@ def article_of(chunk: Chunk) -> tuple[str, str] | None:
     return (where[0], where[1]) if where else None
 
 
-def statute_files(laws: Path) -> dict[str, list[Path]]:
-    """The statute XML files in `laws`, by the language their <Law Lang> declares."""
-    out: dict[str, list[Path]] = {}
+def statute_files(laws: Path) -> dict[Path, dict[str, Any]]:
+    """The statute XML files in `laws`, each with what the statute reader makes of it (its
+    language and law number among them); files it cannot read as a statute are left out."""
+    out: dict[Path, dict[str, Any]] = {}
     for path in sorted(laws.glob("*.xml")):
-        found = _LAW_LANG.search(path.read_bytes()[:4000])
-        if found:
-            out.setdefault(found.group(1).decode(), []).append(path)
+        try:
+            meta = read_document(path).meta()
+        except InputError:
+            continue
+        if meta.get("law"):
+            out[path] = meta
     if not out:
         raise InputError(f"{laws}: no statute XML files")
     return out
@@ -193,8 +195,9 @@ def run(
     """One run per language set: ingest, then ask the caption questions (all languages) and the
     hand-written ones (when both languages are in, or the question's language is)."""
     files = statute_files(laws)
+    law_of = {path: meta["law"]["number"] for path, meta in files.items()}
     # An unanswerable question has no gold article: its law is the one it names.
-    metas = {p.name: read_document(p).meta() for paths in files.values() for p in paths}
+    metas = {path.name: meta for path, meta in files.items()}
     questions = [
         q if q.law else replace(q, law=min(named_laws(q.question, metas), default=""))
         for q in load(settings.eval_dir, split)
@@ -204,16 +207,18 @@ def run(
     base = settings.data_dir.with_name(settings.data_dir.name + "-statutes")
     runs = []
     for name in languages:
-        chosen = [f for lang in LANGUAGE_SETS[name] for f in files.get(lang, [])]
-        if only_law:
-            chosen = [f for f in chosen if _law_of(f) == only_law]
+        chosen = [
+            path
+            for path, meta in files.items()
+            if meta["language"] in LANGUAGE_SETS[name]
+            and (not only_law or law_of[path] == only_law)
+        ]
         bot = Assistant(settings.with_overrides(data_dir=base / name), embedder=embedder)
         seconds, refused = _ingest(bot, settings.corpus_dir, chosen)
         docs = {
-            (_law_of(f), lang): slugify(f.stem)
-            for lang in LANGUAGE_SETS[name]
-            for f in files.get(lang, [])
-            if f in chosen and f.name not in refused
+            (law_of[f], files[f]["language"]): slugify(f.stem)
+            for f in chosen
+            if f.name not in refused
         }
         captions, results = [], []
         for i, q in enumerate(questions, 1):
@@ -225,23 +230,6 @@ def run(
                 progress(name, i, len(questions))
         runs.append(Run(name, seconds, refused, captions, results))
     return runs
-
-
-_LAW_TAG = re.compile(rb"<Law\b([^>]*)>")
-_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
-
-
-def _law_of(path: Path) -> str:
-    """The law number of a statute file as citations give it ("Act No. 53 of 2025"), read
-    from the attributes of its <Law> tag."""
-    from xml.etree import ElementTree as ET
-
-    from ..laws import law_reference
-
-    tag = _LAW_TAG.search(path.read_bytes()[:4000])
-    attributes = dict(_ATTRIBUTE.findall(tag.group(1))) if tag else {}
-    law = ET.Element("Law", {k.decode(): v.decode() for k, v in attributes.items()})
-    return law_reference(law)[0]
 
 
 def caption_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
