@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validate the statute evaluation set in eval/statutes.jsonl.
+"""Validate the statute evaluation set in eval/statutes.jsonl (or the blind set).
 
 Standalone (standard library only). The questions are hand-written about two
 Japanese statutes whose official texts live outside the repository, in the
@@ -31,6 +31,13 @@ Checks performed:
   languages, at least 4 English questions with gold in both languages, and
   dev/test, language and law shares are roughly balanced.
 
+A file whose questions all have ``split`` "blind" (eval/statutes_blind.jsonl,
+checked with ``--questions eval/statutes_blind.jsonl``) is a held-out set: the
+per-question checks are the same, the set-level ones are those of
+``BLIND_PROFILE`` (at least 30 questions, at least 10 unanswerable, laws about
+half each) and there is no dev/test balance check. A file may not mix "blind"
+with dev/test questions.
+
 Counts per split, language, law and category are printed. The exit status is
 non-zero if any check fails.
 """
@@ -60,6 +67,8 @@ LAW_FILES = {
 LAW_SHORT = {AI_ACT: "AI Act", APPI: "APPI"}
 
 SPLITS = ("dev", "test")
+BLIND_SPLIT = "blind"  # held-out set, validated with BLIND_PROFILE
+ALLOWED_SPLITS = SPLITS + (BLIND_SPLIT,)
 LANGS = ("en", "ja")
 CATEGORIES = ("single_fact", "definition", "duty", "list", "reference", "unanswerable")
 REQUIRED_FIELDS = {
@@ -84,6 +93,12 @@ EN_WORDS = (2, 8)
 JA_CHARS = (3, 15)
 AI_SHARE = (0.5, 0.7)  # share of questions on the AI Promotion Act (target about 60%)
 MAX_SPLIT_IMBALANCE = 2  # |dev - test| overall and within a category, language or law
+
+# Set-level requirements per kind of file.
+DEVTEST_PROFILE = {"min_total": MIN_TOTAL, "min_unanswerable": MIN_UNANSWERABLE,
+                   "ai_share": AI_SHARE, "split_balance": True}
+BLIND_PROFILE = {"min_total": 30, "min_unanswerable": 10,
+                 "ai_share": (0.4, 0.6), "split_balance": False}
 
 ID_PATTERN = re.compile(r"^s\d{3,}$")
 ARTICLE_PATTERN = re.compile(r"^\d+(-\d+)*$")
@@ -184,8 +199,8 @@ def check_record(rec: object, lineno: int, laws, errors: list[str], warnings: li
 
     if not ID_PATTERN.match(rec["id"]):
         err(f"id {rec['id']!r} does not match {ID_PATTERN.pattern}")
-    if rec["split"] not in SPLITS:
-        err(f"split {rec['split']!r} not in {SPLITS}")
+    if rec["split"] not in ALLOWED_SPLITS:
+        err(f"split {rec['split']!r} not in {ALLOWED_SPLITS}")
     lang = rec["lang"]
     if lang not in LANGS:
         err(f"lang {lang!r} not in {LANGS}")
@@ -334,6 +349,14 @@ def main(argv: list[str] | None = None) -> int:
         if n > 1:
             errors.append(f"duplicate id {qid!r} ({n} times)")
 
+    # ---- which kind of set: dev/test or blind (not both)
+    split_values = {c["rec"]["split"] for c in checked}
+    blind = BLIND_SPLIT in split_values
+    if blind and split_values & set(SPLITS):
+        errors.append(f"file mixes split {BLIND_SPLIT!r} with {sorted(split_values & set(SPLITS))}")
+    profile = BLIND_PROFILE if blind else DEVTEST_PROFILE
+    shown_splits = (BLIND_SPLIT,) if blind else SPLITS
+
     # ---- counts
     by = {k: Counter() for k in ("category", "lang", "law", "lang_cat", "law_lang")}
     split_total: Counter = Counter()
@@ -350,18 +373,18 @@ def main(argv: list[str] | None = None) -> int:
 
     total = len(checked)
     print(f"{total} questions in {args.questions}")
-    print_table("category", list(CATEGORIES), by["category"])
-    print_table("language", list(LANGS), by["lang"])
-    print_table("law", list(LAW_SHORT.values()), by["law"])
-    print_table("law/language", [f"{l}/{g}" for l in LAW_SHORT.values() for g in LANGS], by["law_lang"])
-    print_table("split", ["all"], Counter({("all", s): split_total[s] for s in SPLITS}))
+    print_table("category", list(CATEGORIES), by["category"], shown_splits)
+    print_table("language", list(LANGS), by["lang"], shown_splits)
+    print_table("law", list(LAW_SHORT.values()), by["law"], shown_splits)
+    print_table("law/language", [f"{l}/{g}" for l in LAW_SHORT.values() for g in LANGS], by["law_lang"], shown_splits)
+    print_table("split", ["all"], Counter({("all", s): split_total[s] for s in shown_splits}), shown_splits)
 
     # ---- set-level requirements
-    if total < MIN_TOTAL:
-        errors.append(f"only {total} questions, need at least {MIN_TOTAL}")
+    if total < profile["min_total"]:
+        errors.append(f"only {total} questions, need at least {profile['min_total']}")
     unans = [c for c in checked if c["rec"]["category"] == "unanswerable"]
-    if len(unans) < MIN_UNANSWERABLE:
-        errors.append(f"only {len(unans)} unanswerable questions, need at least {MIN_UNANSWERABLE}")
+    if len(unans) < profile["min_unanswerable"]:
+        errors.append(f"only {len(unans)} unanswerable questions, need at least {profile['min_unanswerable']}")
     for lang in LANGS:
         n = sum(1 for c in unans if c["rec"]["lang"] == lang)
         if n < MIN_UNANSWERABLE_PER_LANG:
@@ -379,20 +402,22 @@ def main(argv: list[str] | None = None) -> int:
     if total:
         ai_share = sum(1 for c in checked if c["law"] == AI_ACT) / total
         print(f"AI Promotion Act share: {ai_share:.0%}")
-        if not AI_SHARE[0] <= ai_share <= AI_SHARE[1]:
-            errors.append(f"AI Promotion Act share {ai_share:.0%} outside {AI_SHARE[0]:.0%}-{AI_SHARE[1]:.0%}")
+        lo, hi = profile["ai_share"]
+        if not lo <= ai_share <= hi:
+            errors.append(f"AI Promotion Act share {ai_share:.0%} outside {lo:.0%}-{hi:.0%}")
         en = sum(1 for c in checked if c["rec"]["lang"] == "en")
         if abs(en - (total - en)) > MAX_SPLIT_IMBALANCE:
             errors.append(f"languages unbalanced: {en} en vs {total - en} ja")
-    # split balance
-    if abs(split_total["dev"] - split_total["test"]) > MAX_SPLIT_IMBALANCE:
-        errors.append(f"splits unbalanced: {split_total['dev']} dev vs {split_total['test']} test")
-    for key in ("category", "lang", "law", "law_lang"):
-        rows = {r for (r, _s) in by[key]}
-        for r in sorted(rows):
-            d, t = by[key][(r, "dev")], by[key][(r, "test")]
-            if abs(d - t) > MAX_SPLIT_IMBALANCE:
-                errors.append(f"{key} {r!r} unbalanced across splits: {d} dev vs {t} test")
+    # split balance (dev/test sets only)
+    if profile["split_balance"]:
+        if abs(split_total["dev"] - split_total["test"]) > MAX_SPLIT_IMBALANCE:
+            errors.append(f"splits unbalanced: {split_total['dev']} dev vs {split_total['test']} test")
+        for key in ("category", "lang", "law", "law_lang"):
+            rows = {r for (r, _s) in by[key]}
+            for r in sorted(rows):
+                d, t = by[key][(r, "dev")], by[key][(r, "test")]
+                if abs(d - t) > MAX_SPLIT_IMBALANCE:
+                    errors.append(f"{key} {r!r} unbalanced across splits: {d} dev vs {t} test")
 
     for w in warnings:
         print(f"WARNING: {w}")
