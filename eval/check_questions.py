@@ -20,12 +20,20 @@ Checks performed:
 * ``cross_doc`` questions cite spans from at least two documents;
 * the set meets the minimum counts and the dev/test splits are balanced.
 
+Option ``--questions PATH`` validates another question file (for instance the
+extra development set ``eval/dev_more.jsonl``) with every per-question check
+above. For a file other than ``eval/questions.jsonl`` the main set's minimum
+counts and dev/test balance are replaced by lighter requirements (at least
+``EXTRA_MIN_TOTAL`` questions, ``EXTRA_MIN_UNANSWERABLE`` unanswerable ones and
+both languages), and ids may look like ``d001`` as well as ``q001``.
+
 A summary table of counts per category, split and language is printed. The
 exit status is non-zero if any check fails.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -77,6 +85,10 @@ SPAN_SOFT_LIMIT = 250  # longer spans only produce a warning
 SPAN_HARD_LIMIT = 350  # longer spans are an error
 
 ID_PATTERN = re.compile(r"^q\d{3,}$")
+# Extra question files (--questions other than the main set).
+EXTRA_ID_PATTERN = re.compile(r"^[dq]\d{3,}$")
+EXTRA_MIN_TOTAL = 40
+EXTRA_MIN_UNANSWERABLE = 20
 JAPANESE_CHARS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -129,10 +141,10 @@ def load_documents(errors: list[str]) -> dict[str, Document]:
     return documents
 
 
-def load_questions(errors: list[str]) -> list[dict]:
-    """Parse questions.jsonl, reporting unparsable lines."""
+def load_questions(errors: list[str], path: Path = QUESTIONS_PATH) -> list[dict]:
+    """Parse a question file (questions.jsonl by default), reporting unparsable lines."""
     questions = []
-    with QUESTIONS_PATH.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 errors.append(f"line {lineno}: blank line")
@@ -149,7 +161,7 @@ def load_questions(errors: list[str]) -> list[dict]:
     return questions
 
 
-def check_fields(q: dict, errors: list[str]) -> bool:
+def check_fields(q: dict, errors: list[str], id_pattern: re.Pattern = ID_PATTERN) -> bool:
     """Check presence and types of fields; return False if the row is unusable."""
     qid = q.get("id", "<no id>")
     ok = True
@@ -168,8 +180,9 @@ def check_fields(q: dict, errors: list[str]) -> bool:
     if not ok:
         return False
 
-    if not ID_PATTERN.match(q["id"]):
-        errors.append(f"{qid}: id should look like q001")
+    if not id_pattern.match(q["id"]):
+        example = "q001" if id_pattern is ID_PATTERN else "d001 or q001"
+        errors.append(f"{qid}: id should look like {example}")
     if q["split"] not in SPLITS:
         errors.append(f"{qid}: split {q['split']!r} not in {SPLITS}")
     if q["lang"] not in LANGS:
@@ -301,6 +314,22 @@ def check_counts(questions: list[dict], errors: list[str]) -> None:
         errors.append(f"overall dev/test imbalance {dict(split_counts)}")
 
 
+def check_extra_counts(questions: list[dict], errors: list[str]) -> None:
+    """Lighter count checks for an extra question file (no dev/test balance)."""
+    total = len(questions)
+    unanswerable = sum(1 for q in questions if q["category"] == "unanswerable")
+    by_lang = Counter(q["lang"] for q in questions)
+    if total < EXTRA_MIN_TOTAL:
+        errors.append(f"only {total} questions (need >= {EXTRA_MIN_TOTAL})")
+    if unanswerable < EXTRA_MIN_UNANSWERABLE:
+        errors.append(
+            f"only {unanswerable} unanswerable questions (need >= {EXTRA_MIN_UNANSWERABLE})"
+        )
+    for lang in LANGS:
+        if not by_lang[lang]:
+            errors.append(f"no {lang} questions (both languages are required)")
+
+
 def print_summary(questions: list[dict]) -> None:
     """Print counts per category x (split, lang) with totals."""
     columns = [(s, lang) for s in SPLITS for lang in LANGS]
@@ -335,11 +364,36 @@ def print_summary(questions: list[dict]) -> None:
     )
 
 
-def main() -> int:
+def resolve_questions_path(arg: str | None) -> Path:
+    """Resolve --questions: as given (relative to the working directory), else from the root."""
+    if arg is None:
+        return QUESTIONS_PATH
+    path = Path(arg)
+    if not path.is_absolute() and not path.exists() and (ROOT / path).exists():
+        path = ROOT / path
+    return path.resolve()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Validate a gold question file.")
+    parser.add_argument(
+        "--questions",
+        metavar="PATH",
+        help="question file to validate (default: eval/questions.jsonl); a file other than "
+        "the main set gets lighter count checks and no dev/test balance check",
+    )
+    args = parser.parse_args(argv)
+    questions_path = resolve_questions_path(args.questions)
+    if not questions_path.is_file():
+        print(f"ERROR: question file not found: {questions_path}", file=sys.stderr)
+        return 1
+    main_set = questions_path == QUESTIONS_PATH.resolve()
+    id_pattern = ID_PATTERN if main_set else EXTRA_ID_PATTERN
+
     errors: list[str] = []
     warnings: list[str] = []
     documents = load_documents(errors)
-    questions = load_questions(errors)
+    questions = load_questions(errors, questions_path)
 
     valid = []
     seen_ids: Counter[str] = Counter(q.get("id") for q in questions)
@@ -352,11 +406,14 @@ def main() -> int:
             errors.append(f"duplicate question text {text!r}")
 
     for q in questions:
-        if check_fields(q, errors):
+        if check_fields(q, errors, id_pattern):
             check_gold(q, documents, errors, warnings)
             valid.append(q)
 
-    check_counts(valid, errors)
+    if main_set:
+        check_counts(valid, errors)
+    else:
+        check_extra_counts(valid, errors)
     print_summary(valid)
 
     for message in warnings:
