@@ -10,48 +10,36 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
+from .answerability import Judgment
+from .checks import active, reason_of, refusal
 from .chunking import evidence_units
-from .expect import Expect, expects, focus_of, mentions, names_post, post_of, supplies
+from .compose import Evidence, Rankings, compose_ranked, rescore
+from .errors import AssistantError
 from .glossary import query_terms
 from .index import Index
 from .injection import withheld
-from .language import ABSTENTION, ABSTENTION_JA, QUOTING_JA, guess_language, unanswered_parts
-from .premise import assumed_acts, grants
+from .language import (
+    ABSTENTION,
+    ABSTENTION_JA,
+    QUOTING_JA,
+    guess_language,
+    missing_note,
+    not_stated_note,
+)
+from .language import unanswered_parts as unanswered_parts  # its earlier home
 from .references import asked_definitions, defined_terms, named_laws, provisions
 from .references import located as located_provision
 from .retrieve import Retrieval
-from .schema import Answer, Chunk, Citation, Passage, Unit
+from .schema import Answer, Chunk, Passage, Unit
+from .scope import FRAMING, known_term, unknown_words
 from .settings import Settings
-from .text import script, term_weight, tokens
+from .text import abbreviations, script, term_weight, tokens
 
 _FALLBACK_CACHE_MAX = 10_000  # chunks whose unit vectors were computed at ask time
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One candidate quote: `document.text[start:end] == text`."""
-
-    passage: Passage
-    start: int
-    end: int
-    text: str
-    score: float
-    dense: float
-    lexical: float  # IDF-weighted share of the question's usable terms present
-    lexical_share: float  # how much of the question could match lexically at all (0..1)
-    fits: bool = True  # holds what the question asks for (a date, a count, a named post...)
-    # part of a provision the question cites by number ("Article 22(1)"), or the definition of
-    # a term whose meaning it asks
-    cited: bool = False
-
-
-# The scored evidence for each question a message asks: one (question, evidence) pair for a
-# message that asks one question, one per part for a message that asks several.
-Rankings = list[tuple[str, list[Evidence]]]
 
 
 class ExtractiveAnswerer:
@@ -64,6 +52,10 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._fallback: dict[str, np.ndarray] = {}
         self._fallback_lock = threading.Lock()  # questions may be answered in several threads
+        off = settings.checks_off
+        self.judgment = (
+            None if "answerability" in off else Judgment.from_json(settings.answerability)
+        )
 
     def unit_vectors(self, passages: list[Passage]) -> dict[str, np.ndarray]:
         """Unit vectors per chunk id: stored at ingest; computed (and cached) if missing."""
@@ -111,6 +103,23 @@ class ExtractiveAnswerer:
         foreign = sum(0.5 for t in question_terms if script(t) not in keyword.scripts)
         return usable / (usable + foreign) if usable else 0.0
 
+    def _known(self, weights: dict[str, float]) -> float:
+        """IDF-weighted share of the question's usable terms that the corpus holds (itself
+        or, through the glossary, in the other language); 1.0 when no term can be told."""
+        total = sum(weights.values())
+        if not total:
+            return 1.0
+        vocabulary = self.index.vocabulary
+        known = sum(w for t, w in weights.items() if known_term(t, vocabulary) or t in FRAMING)
+        return known / total
+
+    def _abbreviations(self, doc_id: str) -> dict[str, frozenset[str]]:
+        """The abbreviations a document defines, with the words of their defining sentences."""
+        try:
+            return abbreviations(self.index.document_text(doc_id))
+        except AssistantError:  # removed by another process since retrieval
+            return {}
+
     def evidence(self, question: str, retrieval: Retrieval) -> list[Evidence]:
         """Every candidate unit of the retrieved passages, best evidence first."""
         vectors = self.unit_vectors(retrieval.passages)
@@ -131,13 +140,13 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         dense = np.concatenate(similarities)
-        question_terms = set(query_terms(question))
-        kind = expects(question)
-        post = post_of(question) if Expect.HOLDER in kind else frozenset()
-        focus = focus_of(question)
-        acts = assumed_acts(question)
+        off = self.settings.checks_off
+        question_terms = set(query_terms(question) if "glossary" not in off else tokens(question))
+        checks = active(question, off)
         share = self._lexical_share(question_terms)
         weights = self._term_weights(question_terms)
+        known = self._known(weights)
+        unknown = len(unknown_words(question, self.index.vocabulary, self.index.keyword.scripts))
         scored = []
         located = {p.chunk.chunk_id: frozenset(tokens(p.chunk.locator)) for p in retrieval.passages}
         cited = cited_chunks(
@@ -146,15 +155,18 @@ class ExtractiveAnswerer:
             named_laws(question, self.index.documents),
         )
         asked = asked_definitions(question, self.index.chunks.definitions)
+        # what the abbreviations of each document stand for, for the checks that look past the
+        # unit's own words ("the AI PT" is the LDP's project team where the text defines it)
+        defined = (
+            {p.chunk.doc_id: self._abbreviations(p.chunk.doc_id) for p in retrieval.passages}
+            if any(c.name == "holder" for c in checks)
+            else {}
+        )
         for (passage, unit), similarity in zip(candidates, dense, strict=True):
             words = frozenset(tokens(unit.text))
+            stands_for = defined.get(passage.chunk.doc_id, {})
+            around = frozenset().union(*(v for k, v in stands_for.items() if k in unit.text))
             lexical = self._lexical(weights, words | located[passage.chunk.chunk_id])
-            fits = (
-                supplies(kind, unit.text)
-                and names_post(post, words)
-                and mentions(focus, words)
-                and grants(acts, unit.text)
-            )
             scored.append(
                 Evidence(
                     passage,
@@ -165,8 +177,10 @@ class ExtractiveAnswerer:
                     float(similarity),
                     lexical,
                     share,
-                    fits,
+                    refusal(checks, question, unit.text, words, around),
                     passage.chunk.chunk_id in cited or bool(asked & defined_terms(unit.text)),
+                    known,
+                    unknown,
                 )
             )
         return rescore(scored, self.settings.dense_weight)
@@ -183,33 +197,37 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
         """Quote the best evidence for `question`, or abstain."""
-        return compose_ranked(
+        rankings = self.rankings(question, retrieval)
+        answer = compose_ranked(
             question,
-            self.rankings(question, retrieval),
+            rankings,
             abstain_below=self.settings.abstain_below,
             min_ratio=self.settings.sentence_min_ratio,
             max_sentences=self.settings.answer_sentences,
+            judge=self.judgment,
         )
+        if answer.abstained and answer.decision:
+            why = self.why(rankings[0][0], answer.decision)  # the (first) question asked
+            answer = replace(answer, notice=why, decision={**answer.decision, "reason": why})
+        return answer
+
+    def why(self, question: str, decision: dict[str, object]) -> str:
+        """Why the answer abstained, in the question's language: the check that refused the
+        nearest passage says what it lacks; else the words of the question the corpus never
+        holds are named; else the passages found do not state what is asked."""
+        japanese = guess_language(question) == "ja"
+        by = str(decision.get("by"))
+        reason = reason_of(by, question, japanese)
+        if reason:
+            return reason
+        missing = unknown_words(question, self.index.vocabulary, self.index.keyword.scripts)
+        if missing:
+            return missing_note(missing, japanese)
+        return not_stated_note(question, japanese)
 
     def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Answer]:
         """The `Answerer` interface: no draft, only the answer."""
         yield self.answer(question, retrieval)
-
-
-def rescore(evidence: list[Evidence], dense_weight: float) -> list[Evidence]:
-    """Blend each candidate's dense and lexical evidence and sort best first."""
-
-    def blend(e: Evidence) -> float:
-        if e.cited:
-            return 1.0  # the provision the question names is what it asks about
-        if not e.fits:
-            return 0.0  # cannot answer this kind of question, however similar it reads
-        lexical_weight = (1 - dense_weight) * e.lexical_share
-        return (1 - lexical_weight) * e.dense + lexical_weight * e.lexical
-
-    blended = [replace(e, score=blend(e)) for e in evidence]
-    blended.sort(key=lambda e: (-e.score, e.passage.chunk.doc_id, e.start))
-    return blended
 
 
 def cited_chunks(question: str, chunks: list[Chunk], laws: set[str]) -> set[str]:
@@ -229,81 +247,6 @@ def cited_chunks(question: str, chunks: list[Chunk], laws: set[str]) -> set[str]
         ):
             out.add(chunk.chunk_id)
     return out
-
-
-def compose(
-    question: str,
-    ranked: list[Evidence],
-    *,
-    abstain_below: float,
-    min_ratio: float,
-    max_sentences: int,
-) -> Answer:
-    """Quote the best evidence (each with its marker), or abstain when it is too weak."""
-    best = ranked[0].score if ranked else 0.0
-    if best < abstain_below:
-        return Answer(question, ABSTENTION, True, backend="extractive", evidence_score=best)
-    chosen = [e for e in ranked if e.score >= best * min_ratio][:max_sentences]
-    parts: list[str] = []
-    citations: list[Citation] = []
-    for marker, e in enumerate(chosen, start=1):
-        citations.append(Citation.of(marker, e.passage, e.start, e.end, e.text))
-        parts.append(f"{' '.join(e.text.split())} [{marker}]")
-    return Answer(
-        question, " ".join(parts), False, citations, backend="extractive", evidence_score=best
-    )
-
-
-def compose_ranked(
-    question: str,
-    rankings: Rankings,
-    *,
-    abstain_below: float,
-    min_ratio: float,
-    max_sentences: int,
-) -> Answer:
-    """The answer to a message from its `rankings`: one question's evidence is quoted by
-    `compose`, several questions' by `compose_parts`."""
-    options = {"abstain_below": abstain_below, "min_ratio": min_ratio}
-    if len(rankings) == 1:
-        return compose(question, rankings[0][1], **options, max_sentences=max_sentences)
-    return compose_parts(question, rankings, **options, max_sentences=max_sentences)
-
-
-def compose_parts(
-    question: str,
-    rankings: Rankings,
-    *,
-    abstain_below: float,
-    min_ratio: float,
-    max_sentences: int,
-) -> Answer:
-    """Answer a message that asks several questions: the best evidence of each part in the
-    order the parts were asked, then their runners-up, with at least one quote per answered
-    part. A part without evidence above `abstain_below` gets none, and the notice names it;
-    when no part has any, the answer abstains."""
-    answered = [(part, r) for part, r in rankings if r and r[0].score >= abstain_below]
-    best = max((r[0].score for _, r in rankings if r), default=0.0)
-    if not answered:
-        return Answer(question, ABSTENTION, True, backend="extractive", evidence_score=best)
-    queues = [[e for e in r if e.score >= r[0].score * min_ratio] for _, r in answered]
-    chosen: list[Evidence] = []
-    seen: set[tuple[str, int]] = set()
-    limit = max(max_sentences, len(queues))
-    for depth in range(max(len(q) for q in queues)):
-        for queue in queues:
-            if depth < len(queue) and len(chosen) < limit:
-                e = queue[depth]
-                key = (e.passage.chunk.doc_id, e.start)
-                if key not in seen:
-                    seen.add(key)
-                    chosen.append(e)
-    missing = [part for part, r in rankings if not r or r[0].score < abstain_below]
-    return replace(
-        compose(question, chosen, abstain_below=0.0, min_ratio=0.0, max_sentences=len(chosen)),
-        evidence_score=best,
-        notice=unanswered_parts(missing) if missing else None,
-    )
 
 
 def abstention(question: str) -> str:

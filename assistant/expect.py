@@ -29,7 +29,7 @@ class Expect(Enum):
 _TOPICS = frozenset({Expect.HOLDER})
 _ROLE_WORDS = (
     r"\bchair(?:s|ed|man|woman|person)?\b|\bhead(?:s|ed)?\b|\blead(?:s|er|ers)?\b|\bled by\b|"
-    r"\bdirector\b|\bpresident\b|座長|所長|議長|委員長|会長|代表|長官|理事長|社長"
+    r"\bdirector\b|\bpresident\b|座長|所長|議長|委員長|会長|代表|長官|理事長|社長|本部長"
 )
 
 
@@ -39,33 +39,52 @@ _NUMBER_WORDS = (
     "twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several|single|both"
 )
 
+# The question words that ask for a value, not the nouns a question may merely mention: "what
+# happens when …" asks for no date, "what did the budget fund" for no amount (while "what is the
+# budget" asks for one), "a number of bodies" for no count. A "when" asks for a date where it
+# opens the question or comes right before its verb ("when was", "since when did").
+# Japanese posts: a head (…長: 座長, 本部長; not 成長 or 延長), a representative, the top.
+_JA_POSTS = (
+    r"(?:座|所|議|委員|会|理事|社|本部|部|局|課|院|校|市|学|室|首|事務局|センター)長|長官|"
+    r"代表|トップ|責任者"
+)
+_AUXILIARY = r"(?:is|was|are|were|do|does|did|will|would|has|have|had|can|could|should|must)"
 _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = (
     (
         Expect.HOLDER,
         re.compile(
-            r"\bwho (?:heads|chairs|leads|directs|runs)\b|"
-            r"\bwho is (?:the )?(?:head|chair|chairman|chairperson|director|president|leader)\b|"
-            r"(?:座長|所長|議長|委員長|会長|代表|長官|理事長|社長|トップ|責任者)は(?:誰|だれ)",
+            r"\bwho (?:heads|chairs|leads|directs|runs|presides)\b|"
+            r"\bwho(?:'s| is| was) (?:the )?(?:head|chair|chairman|chairperson|director|"
+            r"president|leader)\b|\bwho(?:'s| is| was) in charge\b|"
+            # a post (…長, 代表, トップ, 責任者) asked who: 議長は誰, 議長を務めているのはだれ
+            rf"(?:{_JA_POSTS})(?:は|を|として)[^。？?]*?(?:誰|だれ)|"
+            rf"(?:誰|だれ)が[^。？?]*?(?:率い|{_JA_POSTS})",
             re.I,
         ),
     ),
     (
         Expect.AMOUNT,
         re.compile(
-            r"\bhow much\b|\bwhat (?:amount|budget|sum|fine amount)\b|\bbudget\b|\bcost\b|"
-            r"いくら|金額|予算|費用",
+            r"\bhow much\b|\bwhat (?:[a-z]+ )?(?:amount|sum)\b|"
+            r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:[a-z]+ )?"
+            r"(?:amount|sum|budget|cost|price|fee|fine)s?\b|"
+            r"いくら|金額|どれ(?:くらい|ほど|だけ)の(?:予算|費用|額)",
             re.I,
         ),
     ),
     (
         Expect.COUNT,
-        re.compile(r"\bhow many\b|\bnumber of\b|何人|何件|何社|いくつ|何個|何名|人数|件数", re.I),
+        re.compile(
+            r"\bhow many\b|\bwhat (?:is |was )?the (?:total )?number of\b|"
+            r"何人|何件|何社|いくつ|何個|何名|人数|件数",
+            re.I,
+        ),
     ),
     (
         Expect.DATE,
         re.compile(
-            r"\bwhen\b|\bwhat (?:date|day|month|year)\b|\b(?:which|what|in which) year\b|"
-            r"\bon what date\b|いつ|何年|何月|何日|日付|時期",
+            rf"^\W*when\b|\bwhen {_AUXILIARY}\b|\bwhat (?:[a-z]+ )?(?:date|day|month|year)\b|"
+            r"\b(?:which|what|in which) year\b|\bon what date\b|いつ|何年|何月|何日|日付|時期",
             re.I,
         ),
     ),
@@ -110,6 +129,24 @@ def supplies(kinds: frozenset[Expect], text: str) -> bool:
     return topics_met and (not values or any(_SUPPLIES[kind](text) for kind in values))
 
 
+def supplies_new(kinds: frozenset[Expect], text: str, question: str) -> bool:
+    """Like `supplies`, but a value the question states itself does not count: "what exact day
+    in October …" is not answered by a sentence that only says "in October".
+
+    >>> when = frozenset({Expect.DATE})
+    >>> supplies_new(when, "He spoke in October.", "What day in October did he speak?")
+    False
+    >>> supplies_new(when, "He spoke on October 4.", "What day in October did he speak?")
+    True
+    """
+    given = {m.group(0) for p in (_DATE, _COUNT, _AMOUNT) for m in p.finditer(question)}
+    if given:
+        alternatives = "|".join(re.escape(g) for g in sorted(given, key=len, reverse=True))
+        # not where the value is part of a longer one ("October 4", "4 October")
+        text = re.sub(rf"(?<!\d )(?<!\w)(?:{alternatives})(?!\w)(?! \d)", " ", text, flags=re.I)
+    return supplies(kinds, text)
+
+
 _SUPPLIES = {
     Expect.DATE: lambda text: bool(_DATE.search(text)),
     # Years and day-of-month numbers are not counts.
@@ -119,7 +156,9 @@ _SUPPLIES = {
 }
 
 
-_GENERIC = frozenset(tokens("AI chair chaired head director president leader lead minister"))
+_GENERIC = frozenset(
+    tokens("AI chair chaired head director president leader lead minister charge preside who")
+)
 _LATIN = re.compile(r"[a-z]")
 
 
@@ -129,17 +168,21 @@ def post_of(question: str) -> frozenset[str]:
     question's names, or when it has none beyond "AI" (a Japanese question), the glossary's
     English for its words (AIセーフティ・インスティテュート -> safety, institute); never the
     words for the post itself. A sentence that names someone in a post answers the question only
-    when it names this body too: "The AI PT is chaired by Masaaki Taira" does not say who heads
-    the AI Safety Institute.
+    when it (or its passage) names this body too: "The AI PT is chaired by Masaaki Taira" does
+    not say who heads the AI Safety Institute.
 
     >>> sorted(post_of("Who heads the AI Safety Institute?"))
     ['institut', 'safeti']
     >>> sorted(post_of("AIセーフティ・インスティテュートの所長は誰ですか？"))
     ['institut', 'safeti']
     """
-    named = {t for name in names(question) for t in tokens(name)} - _GENERIC
+    named = {t for name in names(question) for t in tokens(name) if len(t) > 1} - _GENERIC
     if named:
         return frozenset(named)
+    # No capitals to go by (a question typed in lower case): its English words
+    words = {t for t in tokens(question) if _LATIN.match(t) and len(t) > 1} - _GENERIC
+    if words:
+        return frozenset(words)
     return frozenset(t for t in translated_terms(question) if _LATIN.match(t)) - _GENERIC
 
 

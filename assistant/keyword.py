@@ -86,12 +86,14 @@ class KeywordIndex:
         n, df = len(self.chunks), self._document_frequency.get(term, 0)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def search(self, query: str, n: int) -> list[tuple[Chunk, float]]:
+    def search(self, query: str, n: int, *, translate: bool = True) -> list[tuple[Chunk, float]]:
+        """The `n` best chunks for `query` by BM25; `translate`: the query's vocabulary is
+        searched in the other language too (the glossary's equivalents)."""
         if self._bm25 is None:
             return []
         terms = [
             t
-            for t in query_terms(query)
+            for t in (query_terms(query) if translate else tokens(query))
             if t in self._bm25.vocab_dict
             for _ in range(round(term_weight(t)))  # a named provision counts more
         ]

@@ -9,7 +9,7 @@ Character classes are regex ranges, to be put inside brackets (`f"[{KANA}]"`):
 - `CJK`: those, CJK compatibility ideographs and half-width katakana, every character that
   forms a Japanese word when text is split into words (`text.tokens`).
 
->>> guess_language("AIセーフティ・インスティテュートはいつ設立されましたか？")
+>>> guess_language("AIセーフティ・インスティテュートが設立されたのはいつですか？")
 'ja'
 >>> guess_language("When was the AI Safety Institute established?")
 'en'
@@ -72,6 +72,21 @@ def scope_note(unknown: Sequence[str], japanese: bool) -> str:
     if japanese:
         return "文書には" + "、".join(f"「{name}」" for name in unknown) + "への言及がありません"
     return "the documents never mention " + ", ".join(f"“{name}”" for name in unknown)
+
+
+def missing_note(words: Sequence[str], japanese: bool) -> str:
+    """Why a question is not answered: the corpus holds none of these words of it."""
+    if japanese:
+        return "文書には" + "、".join(f"「{w}」" for w in words) + "についての記述がありません"
+    return "nothing in the documents is about " + ", ".join(f"“{w}”" for w in words)
+
+
+def not_stated_note(question: str, japanese: bool) -> str:
+    """Why a question is not answered: the passages found are near it but do not state it."""
+    text = " ".join(question.split())
+    if japanese:
+        return f"見つかった箇所は関連していますが、「{text}」への答えは書かれていません"
+    return f"the passages found are related but do not state what “{text}” asks"
 
 
 def unanswered_parts(parts: list[str]) -> str:

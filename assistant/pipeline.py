@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .answer import ExtractiveAnswerer, Rankings, abstention, in_language
+from .answer import ExtractiveAnswerer, abstention, in_language
 from .answerers import EXTRACTIVE, Answerer, backend_named, chat_model
+from .compose import Rankings
 from .corpus import read_document, read_paths, slugify
 from .decompose import question_parts
 from .embeddings import Embedder
@@ -78,6 +79,7 @@ class Assistant:
             rrf_k=settings.rrf_k,
             mode=settings.retrieval,
             sentences=settings.sentence_search,
+            glossary="glossary" not in settings.checks_off,
         )
         self.answerer = ExtractiveAnswerer(self.index, settings)
         self._generative: dict[str, GenerativeAnswerer] = {}
@@ -274,6 +276,7 @@ class Assistant:
                 timings_ms={"total": (time.perf_counter() - t0) * 1000},
                 standalone_question=text,
                 notice=scope.note,
+                decision={"by": "scope", "reason": scope.note},
             )
             return refused, False
         retrieval = self.retrieve(scope, k)
@@ -305,7 +308,9 @@ class Assistant:
         """Which of the questions a message asks can be answered. Each is checked for scope
         on its own: a part about something the corpus never mentions is left out (and named),
         the rest answered. (Instructions to the assistant anywhere refuse all of it.)"""
-        parts = [text] if question_overrides(text) else question_parts(text)
+        off = self.settings.checks_off
+        split = not question_overrides(text) and "decompose" not in off
+        parts = question_parts(text) if split else [text]
         refusals = [self.out_of_scope(part) for part in parts]
         kept = [part for part, refusal in zip(parts, refusals, strict=True) if not refusal]
         return Scope(
@@ -361,6 +366,8 @@ class Assistant:
         japanese = guess_language(question) == "ja"
         if question_overrides(question):
             return instruction_note(japanese)
+        if "scope" in self.settings.checks_off:
+            return None
         latin = "latin" in self.index.keyword.scripts
         # "Art. 16", 第十八条第三項 are references (resolved against the statutes), not names
         unknown = unknown_names(without_references(question), self.index.vocabulary, latin=latin)

@@ -44,7 +44,11 @@ _ACTS: tuple[tuple[str, str], ...] = (
 _EN_WHETHER = re.compile(
     r"^\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I
 )
-_JA_WH = re.compile(r"何|なに|どの|どう|どこ|どれ|どんな|誰|だれ|いつ|なぜ|いくら|いくつ")
+# A Japanese question with a question word, or one that ends on its topic with the predicate
+# left out (「…した理由は？」, 「…の時期は」): both ask for something, not whether.
+_JA_WH = re.compile(
+    r"何|なに|どの|どう|どこ|どれ|どんな|誰|だれ|いつ|なぜ|いくら|いくつ|は\s*[？?]?\s*$"
+)
 _NEGATIONS = frozenset(
     "no not without never nor instead rather neither t didn doesn don hasn haven hadn isn "
     "wasn weren aren won wouldn".split()

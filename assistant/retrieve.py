@@ -92,6 +92,7 @@ class Retriever:
         rrf_k: int,
         mode: str = "hybrid",
         sentences: bool = True,
+        glossary: bool = True,
     ) -> None:
         if mode not in {"hybrid", "dense", "keyword"}:
             raise ValueError(f"unknown retrieval mode '{mode}'")
@@ -100,6 +101,7 @@ class Retriever:
         self.rrf_k = rrf_k
         self.mode = mode
         self.sentences = sentences
+        self.glossary = glossary  # keyword search in the other language's terms as well
 
     def retrieve(self, question: str, k: int, parts: Sequence[str] = ()) -> Retrieval:
         """The `k` best passages for `question`. With `parts` (the questions a message asks,
@@ -219,7 +221,9 @@ class Retriever:
         as_list = vector.tolist()
         keyword = [
             (c, s)
-            for c, s in self.index.keyword.search(question, self.candidates * 4)
+            for c, s in self.index.keyword.search(
+                question, self.candidates * 4, translate=self.glossary
+            )
             if c.doc_id in statutes
         ][: self.candidates]
         found = Candidates(
@@ -264,5 +268,5 @@ class Retriever:
             if self.sentences:
                 sentences = self.index.unit_search(as_list, self.candidates)
         if self.mode in {"hybrid", "keyword"}:
-            keyword = self.index.keyword.search(query, self.candidates)
+            keyword = self.index.keyword.search(query, self.candidates, translate=self.glossary)
         return Candidates(dense, sentences, keyword)

@@ -174,6 +174,9 @@ class Answer:
     standalone_question: str = ""  # the question as answered, after follow-up rewriting
     guard: dict[str, Any] | None = None  # generated answers: the draft and what was removed
     notice: str | None = None  # e.g. the configured backend failed and the default answered
+    # what decided to answer or abstain: {"by": "answerability" | "threshold" | a check's name
+    # | "scope" | "parts", with its probability or score, threshold and reason}
+    decision: dict[str, Any] | None = None
     passages: list[Passage] = field(default_factory=list, repr=False)  # what retrieval returned
 
     def to_json(self) -> dict[str, Any]:
@@ -187,5 +190,6 @@ class Answer:
             "backend": self.backend,
             "guard": self.guard,
             "notice": self.notice,
+            "decision": self.decision,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }

@@ -29,8 +29,8 @@ import re
 import jaconv
 
 from .glossary import equivalents, matched_phrases, translated_terms, translations
-from .language import KANJI
-from .text import STOPWORDS, japanese_proper_nouns, tokens
+from .language import CJK, KANJI
+from .text import STOPWORDS, japanese_proper_nouns, japanese_words, normalize, script, tokens
 
 # A capitalised word, an acronym or a word with inner capitals; apostrophes kept for "Korea's".
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
@@ -66,7 +66,7 @@ def names(question: str) -> list[str]:
     return list(dict.fromkeys(word for word, _, _ in _name_spans(question)))
 
 
-def _known(term: str, vocab: set[str] | frozenset[str]) -> bool:
+def known_term(term: str, vocab: set[str] | frozenset[str]) -> bool:
     """A term the corpus uses, or one the glossary says the corpus writes another way (AI and
     人工知能 are one word), or a demonym of a place it names ("Chinese" for "China")."""
     if term in vocab:
@@ -130,7 +130,7 @@ def unknown_names(
     unknown: list[tuple[str, int, int]] = []
     for word, start, end in _name_spans(question) if latin else []:
         terms = [t for t in tokens(word) if len(t) > 1]
-        if not terms or all(_known(t, vocabulary) for t in terms):
+        if not terms or all(known_term(t, vocabulary) for t in terms):
             continue
         if any(word.casefold() in phrase for phrase in phrases):
             continue
@@ -152,3 +152,36 @@ def unknown_names(
         and not any(all(t in vocabulary for t in phrase) for phrase in translations(surface))
     ]
     return list(dict.fromkeys([phrase for phrase, _, _ in unknown] + places + countries))
+
+
+_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9'’-]*|[{CJK}]+")
+# Verbs that frame a question about documents ("what does it say about X", "tell me", 述べる)
+# rather than name its topic: a document need not use them to answer.
+FRAMING = frozenset(
+    tokens("say says said tell mention describe explain discuss talk 述べる 言及 説明 教える")
+)
+
+
+def unknown_words(
+    question: str, vocabulary: set[str] | frozenset[str], scripts: frozenset[str]
+) -> list[str]:
+    """The words of `question` (as written; Japanese ones in dictionary form) whose every
+    keyword term is in a script the corpus is written in and is held nowhere in it, in order.
+
+    >>> unknown_words("What about quantum computing?", frozenset({"comput"}), frozenset({"latin"}))
+    ['quantum']
+    """
+    out = []
+    for match in _WORD.finditer(normalize(question)):
+        word = match.group(0)
+        pieces = japanese_words(word) if script(word) == "cjk" else (word,)
+        for piece in pieces:
+            terms = tokens(piece)
+            if (
+                terms
+                and not set(terms) <= FRAMING
+                and all(script(t) in scripts for t in terms)
+                and not any(known_term(t, vocabulary) for t in terms)
+            ):
+                out.append(piece)
+    return list(dict.fromkeys(out))

@@ -11,23 +11,31 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
 
 from .answerers import BACKENDS, EXTRACTIVE, backends_help
+from .checks import CHECK_NAMES
 from .errors import InputError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CALIBRATION_FILE = PACKAGE_DIR / "calibration.json"  # the shipped defaults
 CALIBRATION_NAME = "calibration.json"  # what `assistant calibrate` writes in data_dir
+# The settings `assistant calibrate` fits: an experiment that changes anything else fits them
+# again rather than keeping values fitted for another configuration.
+CALIBRATED = frozenset(
+    {"abstain_below", "dense_weight", "sentence_min_ratio", "answer_sentences", "answerability"}
+)
 
 
 def _checkout_root() -> Path | None:
@@ -53,19 +61,21 @@ def _default_eval_dir() -> Path:
     return root / "eval" if root is not None else Path.cwd() / "eval"
 
 
-def calibrated(data_dir: Path | None, model: str, name: str, fallback: float) -> float:
+def calibrated(data_dir: Path | None, model: str, name: str, fallback: Any) -> Any:
     """The value calibrated for this embedding model: from `<data_dir>/calibration.json` if
-    `assistant calibrate` stored one there, else the shipped default, else `fallback`."""
+    `assistant calibrate` stored one there, else the shipped default, else `fallback`. A
+    number is read as a float; the answerability judgment as the object stored."""
     fitted = [] if data_dir is None else [Path(data_dir) / CALIBRATION_NAME]
     for path in [*fitted, CALIBRATION_FILE]:
         try:
-            return float(json.loads(path.read_text(encoding="utf-8"))["models"][model][name])
+            value = json.loads(path.read_text(encoding="utf-8"))["models"][model][name]
+            return value if isinstance(value, dict | int) or value is None else float(value)
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return fallback
 
 
-def _calibrated(name: str, fallback: float) -> Any:
+def _calibrated(name: str, fallback: Any) -> Any:
     """A default factory for a calibrated field (`data_dir` and `embedding_model` are
     validated before it)."""
     return lambda v: calibrated(
@@ -120,7 +130,12 @@ class Settings(BaseSettings):
         True, description="dense search over single sentences as well as whole passages"
     )
 
-    answer_sentences: int = Field(3, ge=1, le=10, description="most evidence sentences quoted")
+    answer_sentences: int = Field(
+        default_factory=_calibrated("answer_sentences", 3),
+        ge=1,
+        le=10,
+        description="most evidence units quoted (calibrated on eval/: at equal accuracy, fewer)",
+    )
     abstain_below: float = Field(
         default_factory=_calibrated("abstain_below", 0.5),
         description="abstain when the best evidence score is below this (calibrated on eval/)",
@@ -131,9 +146,19 @@ class Settings(BaseSettings):
         le=1.0,
         description="share of a sentence's evidence score from embedding similarity (rest: words)",
     )
+    answerability: dict[str, Any] | None = Field(
+        default_factory=_calibrated("answerability", None),
+        description="the learned answer-or-abstain judgment (fitted by `assistant calibrate`); "
+        "without one, the evidence threshold `abstain_below` decides",
+    )
     sentence_min_ratio: float = Field(
         default_factory=_calibrated("sentence_min_ratio", 0.8),
         description="quote further sentences only if they score this share of the best one",
+    )
+    checks_off: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(),
+        description="answering checks and steps switched off, by name (comma-separated in the "
+        f"environment): {', '.join(CHECK_NAMES)}",
     )
     max_question_chars: int = Field(2000, ge=10)
     max_history_items: int = Field(
@@ -174,6 +199,18 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("checks_off", mode="before")
+    @classmethod
+    def _check_names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v for v in re.split(r"[\s,+]+", value) if v]
+        unknown = sorted(set(value or ()) - set(CHECK_NAMES))
+        if unknown:
+            raise ValueError(
+                f"unknown check {', '.join(unknown)} (known: {', '.join(CHECK_NAMES)})"
+            )
+        return frozenset(value or ())
 
     @field_validator("backend")
     @classmethod

@@ -362,3 +362,22 @@ def script(term: str) -> str:
 def content_tokens(text: str) -> set[str]:
     """The set of meaningful tokens of a text (stop words dropped)."""
     return set(tokens(text))
+
+
+# "Liberal Democratic Party (LDP)", "Project Team on AI Evolution and Implementation (AI PT)"
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2})\)")
+
+
+@lru_cache(maxsize=64)
+def abbreviations(text: str) -> dict[str, frozenset[str]]:
+    """The abbreviations `text` defines in brackets, each with the keyword terms of the
+    sentence that defines it (where the long form and what it belongs to are written).
+
+    >>> sorted(abbreviations("The party set up a Project Team on AI (AI PT). It met.")["AI PT"])
+    ['ai', 'parti', 'project', 'pt', 'set', 'team']
+    """
+    out: dict[str, frozenset[str]] = {}
+    for start, end in sentences(text):
+        for match in _ABBREVIATION.finditer(text, start, end):
+            out.setdefault(match.group(1), frozenset(tokens(text[start:end])))
+    return out

@@ -93,7 +93,7 @@ def llama_bot(corpus_bot):
 def test_llamacpp_answers_pass_through_the_guard(llama_bot):
     for question in [
         "When was the AI Safety Institute established?",
-        "AIセーフティ・インスティテュートはいつ設立されましたか？",
+        "AIセーフティ・インスティテュートが設立されたのはいつですか？",
     ]:
         answer = llama_bot.ask(question)
         assert answer.backend == "llamacpp", answer.notice

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answer import compose_ranked, in_language, rescore
+from assistant.answer import in_language
+from assistant.compose import compose_ranked, rescore
 from assistant.errors import InputError
 from assistant.evaluate.calibration import Calibration
 from assistant.evaluate.evaluation import load_questions
@@ -39,6 +40,7 @@ def test_replayed_evidence_gives_the_answers_users_get(corpus_bot):
             abstain_below=settings.abstain_below,
             min_ratio=settings.sentence_min_ratio,
             max_sentences=settings.answer_sentences,
+            judge=corpus_bot.answerer.judgment,
         )
         assert in_language(text, replayed) == asked.answer, q.id
         assert replayed.abstained == asked.abstained, q.id
@@ -50,11 +52,12 @@ def test_calibration_is_saved_in_data_dir_and_read_first(tmp_path):
     data_dir = tmp_path / "data"
     settings = Settings(data_dir=data_dir)
     assert settings.abstain_below == SHIPPED["e5-small"]["abstain_below"]
-    path = Calibration(0.42, 0.6, 0.3, 0.9, 52).save(settings.calibration_file, "e5-small")
+    path = Calibration(0.42, 0.6, 0.3, 0.9, 52, 2).save(settings.calibration_file, "e5-small")
     assert path == data_dir / "calibration.json" and path.is_file()
     assert CALIBRATION_FILE.read_bytes() == shipped  # the package's defaults stay as shipped
     mine = Settings(data_dir=data_dir)
     assert (mine.abstain_below, mine.sentence_min_ratio, mine.dense_weight) == (0.42, 0.6, 0.3)
+    assert mine.answer_sentences == 2 and mine.answerability is None
     other_model = Settings(data_dir=data_dir, embedding_model="minilm")
     assert other_model.abstain_below == SHIPPED["minilm"]["abstain_below"]  # not calibrated here
     elsewhere = Settings(data_dir=tmp_path / "elsewhere")
@@ -62,7 +65,7 @@ def test_calibration_is_saved_in_data_dir_and_read_first(tmp_path):
     # thresholds left at their defaults follow the data directory; set ones are kept
     assert elsewhere.with_overrides(data_dir=data_dir).abstain_below == 0.42
     assert mine.with_overrides(abstain_below=0.5, data_dir=tmp_path).abstain_below == 0.5
-    Calibration(0.3, 0.7, 0.5, 0.8, 52).save(path, "minilm")
+    Calibration(0.3, 0.7, 0.5, 0.8, 52, 3).save(path, "minilm")
     stored = json.loads(path.read_text(encoding="utf-8"))["models"]
     assert stored["e5-small"]["abstain_below"] == 0.42 and stored["minilm"]["abstain_below"] == 0.3
 
@@ -84,8 +87,17 @@ def test_calibrating_on_dev_finds_the_shipped_values(corpus_bot):
 
     result = calibrate(corpus_bot, load_questions(ROOT / "eval" / "questions.jsonl", split="dev"))
     shipped = SHIPPED[corpus_bot.settings.embedding_model]
-    assert (result.abstain_below, result.dense_weight, result.sentence_min_ratio) == (
+    assert (
+        result.abstain_below,
+        result.dense_weight,
+        result.sentence_min_ratio,
+        result.answer_sentences,
+    ) == (
         shipped["abstain_below"],
         shipped["dense_weight"],
         shipped["sentence_min_ratio"],
+        shipped["answer_sentences"],
     )
+    # the learned judgment replaces the threshold only where it does better on dev
+    assert result.cv_accuracy is not None and result.judged_accuracy is not None
+    assert (result.answerability is not None) == (result.judged_accuracy > result.dev_accuracy)

@@ -55,7 +55,7 @@ def test_bad_question_is_a_one_line_error(env, question):
     [
         "When was the AI\u200b Safety\u00a0Institute\x07 established?",  # zero-width, control
         "When was the ＡＩ Safety Institute 設立された?",  # full-width and mixed script
-        "AIセーフティ・インスティテュートはいつ設立されましたか\u200d？",
+        "AIセーフティ・インスティテュートが設立されたのはいつですか\u200d？",
     ],
 )
 def test_odd_but_meaningful_questions_are_answered(env, question):

@@ -17,9 +17,9 @@ from assistant.followup import standalone, subject_of
             "Who chairs the LDP Project Team on AI Evolution and Implementation?",
         ),
         (
-            "それはいつ設立されましたか？",
+            "それはいつ発足しましたか？",
             ["AIセーフティ・インスティテュートとは何ですか？"],
-            "AIセーフティ・インスティテュートはいつ設立されましたか？",
+            "AIセーフティ・インスティテュートはいつ発足しましたか？",
         ),
         (
             "And the date?",

@@ -17,7 +17,7 @@ def test_an_assumed_act_must_be_stated_and_not_negated():
 
 
 def test_acts_are_read_in_either_language():
-    acts = assumed_acts("日本政府がDeepSeekの利用を禁止したのはいつですか？")
+    acts = assumed_acts("日本がDeepSeekの使用を禁止した時期はいつですか？")
     assert grants(acts, "Japan banned the app in 2025.")
     assert not grants(acts, "Japan has no specific restrictions on DeepSeek's use.")
     assert grants(assumed_acts("Why did Japan ban it?"), "日本はその利用を禁止した。")

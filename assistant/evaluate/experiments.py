@@ -14,12 +14,11 @@ from typing import Any
 from ..embeddings import Embedder, make_embedder
 from ..errors import InputError
 from ..pipeline import Assistant
-from ..settings import Settings
+from ..settings import CALIBRATED, Settings
 from .calibration import Calibration, calibrate
-from .evaluation import EvalQuestion, QuestionResult, breakdown, load_questions, run
+from .evaluation import EvalQuestion, QuestionResult, breakdown, load_split, run
 
 DEFAULT_NAME = "default"
-BLIND_FILE = "blind.jsonl"
 
 # What `assistant eval --compare` runs when no --config is given.
 STANDARD_COMPARISON: tuple[str, ...] = (
@@ -69,7 +68,7 @@ def _apply(base: Settings, configuration: Configuration) -> Settings:
     try:
         # Re-validate through the settings model so values are typed and checked; thresholds
         # that depend on the embedding model are then filled in for the new model.
-        data = base.model_dump(exclude={"abstain_below", "dense_weight", "sentence_min_ratio"})
+        data = base.model_dump(exclude=set(CALIBRATED))
         return Settings.model_validate({**data, **configuration.overrides})
     except Exception as exc:  # pydantic's message names the field and the problem
         raise InputError(f"configuration '{configuration.name}': {exc}") from None
@@ -99,11 +98,8 @@ def evaluate(
     attacks: bool = False,
 ) -> list[ConfigurationResult]:
     """Evaluate each configuration on `split`; alternatives are calibrated on dev first."""
-    questions_path = base.eval_dir / "questions.jsonl"
-    # The blind set has a file of its own: reported, never used to choose or calibrate.
-    blind = base.eval_dir / BLIND_FILE
-    questions = load_questions(blind if split == "blind" else questions_path, split=split)
-    dev: list[EvalQuestion] = load_questions(questions_path, split="dev")
+    questions = load_split(base.eval_dir, split)
+    dev: list[EvalQuestion] = load_split(base.eval_dir, "dev")
     embedders: dict[str, Embedder] = {}
     out: list[ConfigurationResult] = []
     for configuration in configurations:

@@ -26,6 +26,7 @@ COLUMNS = (
     ("abstention_precision", "abst. prec."),
     ("abstention_recall", "abst. recall"),
     ("accuracy", "accuracy"),
+    ("answer_chars_p50", "chars p50"),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p95_ms", "p95 ms"),
 )

@@ -50,10 +50,14 @@ class StatuteQuestion:
     key_facts: tuple[tuple[str, ...], ...] = ()
 
 
+# Caption questions, hand-written questions (dev, test) and the blind ones (reported only).
+QUESTION_FILES = ("statute_captions.jsonl", "statutes.jsonl", "statutes_blind.jsonl")
+
+
 def load(eval_dir: Path, split: str = "all") -> list[StatuteQuestion]:
     """Caption questions and hand-written questions, filtered by split."""
     out: list[StatuteQuestion] = []
-    for name in ("statute_captions.jsonl", "statutes.jsonl"):
+    for name in QUESTION_FILES:
         path = eval_dir / name
         if not path.exists():
             continue
@@ -191,6 +195,7 @@ def run(
     only_law: str | None = None,
     embedder: Embedder | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    captions: bool = True,
 ) -> list[Run]:
     """One run per language set: ingest, then ask the caption questions (all languages) and the
     hand-written ones (when both languages are in, or the question's language is)."""
@@ -201,6 +206,7 @@ def run(
     questions = [
         q if q.law else replace(q, law=min(named_laws(q.question, metas), default=""))
         for q in load(settings.eval_dir, split)
+        if captions or q.category != "caption"
     ]
     questions = [q for q in questions if not only_law or q.law == only_law]
     embedder = embedder or make_embedder(settings.embedding_model)
@@ -232,6 +238,29 @@ def run(
     return runs
 
 
+def bilingual(
+    settings: Settings, laws: Path, split: str, embedder: Embedder | None = None
+) -> tuple[Assistant, list[EvalQuestion]]:
+    """The corpus with every statute in `laws` in both languages (in the data directory the
+    evaluation uses), and the hand-written statute questions of `split` as gold questions."""
+    files = statute_files(laws)
+    bot = Assistant(
+        settings.with_overrides(
+            data_dir=settings.data_dir.with_name(settings.data_dir.name + "-statutes") / "ja+en"
+        ),
+        embedder=embedder,
+    )
+    _ingest(bot, settings.corpus_dir, list(files))
+    questions = [
+        EvalQuestion(
+            q.id, q.split, q.lang, q.category, q.question, q.answerable, key_facts=q.key_facts
+        )
+        for q in load(settings.eval_dir, split)
+        if q.category != "caption"
+    ]
+    return bot, questions
+
+
 def caption_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
     ranks = [r["rank"] for r in rows]
     if not ranks:
@@ -256,7 +285,7 @@ def summary(run: Run) -> dict[str, Any]:
             groups.setdefault(f"{r['law']} / {r['lang']}", []).append(r)
         caption[split] = {g: caption_metrics(rs) for g, rs in groups.items()}
     handwritten = {}
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "blind"):
         rows_h = [r for r in run.results if r.split == split]
         if rows_h:
             handwritten[split] = breakdown(rows_h)

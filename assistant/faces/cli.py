@@ -295,32 +295,36 @@ def _evaluate_statutes(laws: Path, split: str, out: Path | None, settings: Setti
 def calibrate(
     data_dir: DataDir = None,
     dry_run: Annotated[bool, typer.Option(help="Print, do not save.")] = False,
+    laws: Annotated[
+        Path | None, typer.Option(help="Also fit on the dev questions about these statutes.")
+    ] = None,
 ) -> None:
-    """Calibrate the abstention thresholds on the dev questions; save them in the data directory
-    (<data_dir>/calibration.json, read before the defaults shipped with the package)."""
+    """Calibrate the abstention thresholds and fit the answerability judgment on the dev
+    questions; save them in the data directory (<data_dir>/calibration.json, read before the
+    defaults shipped with the package)."""
     from tqdm import tqdm
 
-    from ..evaluate.calibration import calibrate as run_calibration
-    from ..evaluate.evaluation import load_questions
+    from ..evaluate.calibration import calibrate_and_save
 
     try:
-        settings = _settings(data_dir=data_dir)
-        bot = _assistant(settings)
-        bot.ingest()
-        bot.warm_up()
-        questions = load_questions(settings.eval_dir / "questions.jsonl", split="dev")
-        with tqdm(total=len(questions), desc="calibrating", file=sys.stderr) as bar:
-            result = run_calibration(bot, questions, progress=lambda i, n: bar.update(1))
+        with tqdm(desc="calibrating", file=sys.stderr) as bar:
+            result, path = calibrate_and_save(
+                _settings(data_dir=data_dir),
+                laws,
+                save=not dry_run,
+                progress=lambda i, n: bar.update(1),
+            )
     except AssistantError as error:
         _fail(error)
     typer.echo(
         f"abstain_below={result.abstain_below} sentence_min_ratio={result.sentence_min_ratio} "
-        f"dense_weight={result.dense_weight} dev accuracy={result.accuracy} over "
-        f"{result.questions} questions"
+        f"dense_weight={result.dense_weight} answer_sentences={result.answer_sentences} "
+        f"dev accuracy={result.accuracy} over "
+        f"{result.questions} questions; all dev questions {result.dev_accuracy}, with the "
+        f"answerability judgment {result.judged_accuracy} (cross-validated {result.cv_accuracy}): "
+        f"{'judgment kept' if result.answerability else 'threshold kept'}"
     )
-    if not dry_run:
-        extra = {"k": settings.k, "retrieval": settings.retrieval}
-        path = result.save(settings.calibration_file, settings.embedding_model, extra)
+    if path is not None:
         typer.echo(f"saved to {path}")
 
 

@@ -30,7 +30,7 @@ EXAMPLES = (
     "When was the AI Safety Institute established?",
     "What are the five strategic objectives of AI Strategy 2022?",
     "What did the AI Policy Study Group's interim report of February 2025 recommend?",
-    "AIセーフティ・インスティテュートはいつ設立されましたか？",
+    "AIセーフティ・インスティテュートが設立されたのはいつですか？",
     "AI事業者ガイドラインはいつ公表されましたか？",
 )
 DOCUMENT_COLUMNS = ["doc_id", "title", "publisher", "date", "language", "chunks"]
