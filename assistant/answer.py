@@ -9,7 +9,7 @@ the best score is below `abstain_below` (calibrated on `eval/`), the answerer ab
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -27,6 +27,7 @@ from .language import (
     ABSTENTION_JA,
     QUOTING_JA,
     guess_language,
+    instead_note,
     missing_note,
     not_stated_note,
 )
@@ -207,17 +208,26 @@ class ExtractiveAnswerer:
             judge=self.judgment,
         )
         if answer.abstained and answer.decision:
-            why = self.why(rankings[0][0], answer.decision)  # the (first) question asked
+            part, ranked = rankings[0]  # the (first) question asked
+            why = self.why(part, answer.decision, ranked)
             answer = replace(answer, notice=why, decision={**answer.decision, "reason": why})
         return answer
 
-    def why(self, question: str, decision: dict[str, object]) -> str:
+    def why(
+        self, question: str, decision: dict[str, object], ranked: Sequence[Evidence] = ()
+    ) -> str:
         """Why the answer abstained, in the question's language: the check that refused the
-        nearest passage says what it lacks; else the words of the question the corpus never
-        holds are named; else the passages found do not state what is asked."""
+        nearest passage says what it lacks (and, for an assumption the documents do not
+        state, what the nearest passage says instead); else the words of the question the
+        corpus never holds are named; else the passages found do not state what is asked."""
         japanese = guess_language(question) == "ja"
         by = str(decision.get("by"))
         reason = reason_of(by, question, japanese)
+        if reason and by == "premise":
+            refused = [e for e in ranked if e.refused_by == by]
+            if refused:
+                said = max(refused, key=lambda e: e.raw)
+                return instead_note(reason, said.text, said.passage.title, japanese)
         if reason:
             return reason
         missing = unknown_words(question, self.index.vocabulary, self.index.keyword.scripts)

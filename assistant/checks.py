@@ -24,6 +24,7 @@ from typing import Protocol
 
 from .expect import (
     Expect,
+    asked_thing,
     expects,
     focus_of,
     mentions,
@@ -135,10 +136,10 @@ class FocusCheck:
         return mentions(focus_of(question), words)
 
     def reason(self, question: str, japanese: bool) -> str:
+        thing = asked_thing(question)
         if japanese:
-            asked = _subject(question, True)
-            return f"見つかった箇所には、{asked}で問われている事柄が書かれていません"
-        return f"the passages found do not state what {_subject(question, False)} asks for"
+            return f"見つかった箇所には「{thing}」について書かれていません"
+        return f"the passages found do not mention “{thing}”"
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,6 @@ _NAMED_KINDS = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
 def focus_of(question: str) -> tuple[tuple[str, ...], ...]:
     """What kind of thing a "what X / which X / どのようなX" question asks for, as the ways of
     writing X (its glossary equivalents in either language); empty when the question names no
@@ -228,16 +227,31 @@ def focus_of(question: str) -> tuple[tuple[str, ...], ...]:
     >>> focus_of("When was the institute established?")
     ()
     """
+    return _focus(question)[1]
+
+
+def asked_thing(question: str) -> str:
+    """The word naming what kind of thing the question asks for, as the question writes it
+    (empty when `focus_of` finds none).
+
+    >>> asked_thing("What penalties does China impose?"), asked_thing("どのような義務がありますか")
+    ('penalties', '義務')
+    """
+    return _focus(question)[0]
+
+
+@lru_cache(maxsize=4096)
+def _focus(question: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
     for match in _JA_FOCUS.finditer(question):
         words = [t for t in tokens(match.group(1)) if len(equivalents(t)) > 1]
         if words:  # the head of a Japanese noun phrase comes last
-            return () if words[-1] in _NAMED_KINDS else equivalents(words[-1])
+            return ("", ()) if words[-1] in _NAMED_KINDS else (words[-1], equivalents(words[-1]))
     english = _EN_FOCUS.search(question)
     if english:
         word = tokens(english.group(1))
         if word and word[0] not in _NAMED_KINDS and len(equivalents(word[0])) > 1:
-            return equivalents(word[0])
-    return ()
+            return english.group(1), equivalents(word[0])
+    return "", ()
 
 
 def mentions(focus: tuple[tuple[str, ...], ...], words: frozenset[str]) -> bool:

@@ -81,6 +81,14 @@ def missing_note(words: Sequence[str], japanese: bool) -> str:
     return "nothing in the documents is about " + ", ".join(f"“{w}”" for w in words)
 
 
+def instead_note(reason: str, quote: str, title: str, japanese: bool) -> str:
+    """`reason`, followed by what the nearest passage says (verbatim) and where."""
+    said = " ".join(quote.split())
+    if japanese:
+        return f"{reason}。文書の記述:「{said}」（{title}）"
+    return f"{reason}; what they say: “{said}” ({title})"
+
+
 def not_stated_note(question: str, japanese: bool) -> str:
     """Why a question is not answered: the passages found are near it but do not state it."""
     text = " ".join(question.split())

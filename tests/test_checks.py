@@ -178,3 +178,78 @@ def test_fitting_learns_the_threshold_and_the_weights_from_data():
     assert fitted.judgment.weights[0] == max(fitted.judgment.weights, key=abs)
     assert fitted.cv_accuracy > 0.7
     assert fitted.rows == n and fitted.answerable == int(labels.sum())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who leads the LDP's AI project team?",
+        "who is in charge of the ldp ai project team",
+        "誰がAI PTを率いていますか？",
+    ],
+)
+def test_rewordings_of_who_heads_a_body_the_documents_name_a_head_for_are_answered(
+    corpus_bot, question
+):
+    """The team is named in the question one way and in the answer by the abbreviation the
+    document defines for it ("... Project Team on AI Evolution and Implementation (AI PT)")."""
+    answer = corpus_bot.ask(question)
+    assert not answer.abstained
+    assert "Masaaki Taira" in answer.citations[0].quote
+    assert_verbatim(corpus_bot, answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who heads the AI Safety Institute?",
+        "who chairs the ai policy study group",
+        "AI戦略会議の議長は誰が務めていますか？",
+    ],
+)
+def test_rewordings_of_who_heads_a_body_the_documents_name_no_head_for_abstain(
+    corpus_bot, question
+):
+    answer = corpus_bot.ask(question)
+    assert answer.abstained and not answer.citations
+    assert answer.decision["by"] == "holder" and answer.notice
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("What penalties does the Hiroshima code of conduct set for violations?", "penalties"),
+        ("Which penalties does the Hiroshima AI Process code of conduct lay down?", "penalties"),
+        ("広島AIプロセスの行動規範にはどのような罰則がありますか？", "罰則"),
+    ],
+)
+def test_rewordings_asking_for_a_kind_of_thing_no_passage_mentions_abstain_naming_it(
+    corpus_bot, question, thing
+):
+    answer = corpus_bot.ask(question)
+    assert answer.abstained and answer.decision["by"] == "focus"
+    assert thing in answer.notice
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("What has Canada decided on AI rules?", "Canada"),
+        ("How does Germany regulate AI?", "Germany"),
+        ("韓国のAI基本法は何を定めていますか？", "韓国"),
+    ],
+)
+def test_rewordings_naming_a_country_the_corpus_never_mentions_abstain_naming_it(
+    corpus_bot, question, name
+):
+    answer = corpus_bot.ask(question)
+    assert answer.abstained and answer.decision["by"] == "scope"
+    assert name in answer.notice
+
+
+def test_a_false_premise_notice_quotes_what_the_documents_say_instead(corpus_bot):
+    answer = corpus_bot.ask("Why did Japan ban DeepSeek?")
+    assert answer.abstained and not answer.citations
+    said = answer.notice.split("what they say: “", 1)[1].split("”", 1)[0]
+    assert "DeepSeek" in said
+    assert any(said in corpus_bot.index.document_text(d) for d in corpus_bot.documents())
