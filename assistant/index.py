@@ -14,6 +14,7 @@ another process; searches only ever return committed chunks.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from .schema import Chunk, KnownDocument, SourceDocument
 from .settings import Settings
 from .store import Stores, one_of, open_stores
 from .text import tokens
-from .vectors import Progress, passage_text, unit_counts, unit_id, write_vectors
+from .vectors import Progress, passage_ids, passage_text, unit_counts, unit_id, write_vectors
 
 __all__ = ["Index", "IngestReport", "Progress", "passage_text"]
 
@@ -203,6 +204,14 @@ class Index:
         progress: Progress | None,
     ) -> IngestReport:
         report = IngestReport()
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            report.timed(stage, now - clock)
+            clock = now
+
         registry = self.registry()
         old = self.chunks if registry.get("keyword_dir") else ChunkStore([])
         new_docs, chunks = plan(
@@ -220,7 +229,10 @@ class Index:
         # The stamp names the state directory: new when the chunks or the tokeniser change.
         stamp = stamp_of(desired)
         name = self.committer.state_dir(stamp)
-        store = f"{self.stores.where} {self.stores.passages.name}"
+        mode = self.settings.passage_vectors  # changing how passage vectors are made unsettles
+        store = f"{self.stores.where} {self.stores.passages.name}" + f" {mode}" * (
+            mode != "encoded"
+        )
         settled = (
             not (report.added or report.updated or report.removed)
             and registry.get("stamp") == stamp
@@ -229,15 +241,26 @@ class Index:
             and (self.root / name).is_dir()
             and self.stores.passages.count() == len(desired)
         )
+        lap("plan")
         if not settled:
             scan = self._scan()  # one pass over the store serves both ends of the ingest
             missing = self._missing(desired, scan)
+            lap("scan")
             batch = max(self.settings.embedding_batch_size * 4, 64)
             written = write_vectors(
-                self.stores, self.embedder, missing, batch_size=batch, progress=progress
+                self.stores,
+                self.embedder,
+                missing,
+                batch_size=batch,
+                progress=progress,
+                passages=self.settings.passage_vectors,
             )
             report.embedded, report.reused = written.embedded, written.reused
             report.units_embedded = written.units_embedded
+            report.timed("encode units", written.encode_units)
+            report.timed("encode passages", written.encode_passages)
+            report.timed("store writes", written.store)
+            clock = time.perf_counter()
         report.total_chunks = len(desired)
         ordered = ChunkStore(sorted(chunks, key=lambda c: (c.doc_id, c.ordinal)))
 
@@ -246,6 +269,7 @@ class Index:
             KeywordIndex.build(ordered.as_list()).save(directory)
 
         self.committer.write_state(name, save)
+        lap("state")
         committed = self.committer.commit(
             registry,
             {
@@ -264,13 +288,14 @@ class Index:
             stored, counts, stale = scan
             report.deleted_chunks = self._collect(desired, (stored, counts, stale - rewritten))
         self.committer.collect_files(committed)
+        lap("commit")
         return report
 
     def _scan(self) -> tuple[set[str], dict[str, int], set[str]]:
         """What the vector store holds: passage ids, current-format unit vectors per chunk,
         and the ids of unit vectors of another format."""
         counts, stale = unit_counts(self.stores)
-        return {s.id for s in self.stores.passages.get()}, counts, set(stale)
+        return passage_ids(self.stores, self.settings.passage_vectors), counts, set(stale)
 
     @staticmethod
     def _missing(

@@ -140,9 +140,13 @@ class Assistant:
         """
         roots = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
         known = {} if reread else self.index.known_files()
+        began = time.perf_counter()
         documents = read_paths(roots, max_bytes=self.settings.max_file_bytes, known=known)
+        reading = time.perf_counter() - began
         scopes = [r for r in roots if r.is_dir()]
-        return self.index.sync(documents, scopes=scopes, progress=progress)
+        report = self.index.sync(documents, scopes=scopes, progress=progress)
+        report.timed("read", reading)
+        return report
 
     def add_upload(
         self, path: Path | str, name: str, *, progress: Progress | None = None

@@ -51,6 +51,14 @@ class IngestReport:
     units_embedded: int = 0
     deleted_chunks: int = 0
     total_chunks: int = 0
+    # where the time went, by stage (seconds): read, plan (chunking, snapshots), scan (what the
+    # store holds), encode units, encode passages, store writes, state (chunks and keyword
+    # index written), commit (registry, then deleting what it no longer uses)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, stage: str, seconds: float) -> None:
+        """Add `seconds` to the time of `stage`."""
+        self.seconds[stage] = round(self.seconds.get(stage, 0.0) + seconds, 3)
 
     @property
     def changed(self) -> bool:

@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     retrieval: Literal["hybrid", "dense", "keyword"] = Field(
         "hybrid", description="dense + keyword fused, or one of them alone"
     )
+    passage_vectors: Literal["encoded", "units"] = Field(
+        "encoded",
+        description="a chunk's vector: its text encoded, or the mean of its units' vectors "
+        "(each character encoded once less)",
+    )
     sentence_search: bool = Field(
         True, description="dense search over single sentences as well as whole passages"
     )

@@ -4,7 +4,8 @@ Prints figures, asserts nothing. `python bench/bench_statutes.py [--laws DIR] [-
 (default: ../shared/laws, 1 run; with several runs the median is printed). For each file:
 the time to read and parse it, the chunks and sentence units it gives, the time of a whole
 ingest (read, chunk, embed, store, commit), and the throughput in chunks/s and characters/s;
-then a question per law in each language, answered from that index (ask p50 in ms).
+then a question per law in each language, answered from that index (ask p50 in ms); and
+where the ingest time went, stage by stage (`IngestReport.seconds`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,19 @@ QUESTIONS = {
 }
 
 
+# The stages of `IngestReport.seconds`, in the order an ingest runs them.
+STAGES = (
+    "read",
+    "plan",
+    "scan",
+    "encode units",
+    "encode passages",
+    "store writes",
+    "state",
+    "commit",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--laws", type=Path, default=ROOT.parent / "shared" / "laws")
@@ -44,6 +58,7 @@ def main() -> None:
         f"{'file':34} {'chars':>7} {'chunks':>6} {'units':>6} {'parse s':>8} "
         f"{'ingest s':>9} {'chunks/s':>8} {'chars/s':>8} {'ask p50 ms':>10}"
     )
+    profiles: dict[str, dict[str, float]] = {}
     for path in files:
         start = time.perf_counter()
         document = read_document(path)
@@ -51,14 +66,15 @@ def main() -> None:
         chunks = chunk_document(document)
         units = sum(len(evidence_units(c)) for c in chunks)
         chars = sum(len(c.text) for c in chunks)
-        times, latencies = [], []
+        times, latencies, stages = [], [], []
         for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
                 settings = Settings(data_dir=Path(tmp) / "data", corpus_dir=Path(tmp) / "none")
                 bot = Assistant(settings, embedder=embedder)
                 start = time.perf_counter()
-                bot.ingest([path])
+                report = bot.ingest([path])
                 times.append(time.perf_counter() - start)
+                stages.append(report.seconds)
                 for question in QUESTIONS[document.language] * 3:
                     start = time.perf_counter()
                     bot.ask(question)
@@ -69,6 +85,13 @@ def main() -> None:
             f"{seconds:>9.1f} {len(chunks) / seconds:>8.2f} {chars / seconds:>8.0f} "
             f"{statistics.median(latencies):>10.1f}"
         )
+        profiles[path.name] = {
+            stage: statistics.median(run.get(stage, 0.0) for run in stages) for stage in STAGES
+        }
+    print("\nwhere ingest time goes (seconds, median of runs; encoding split by characters):")
+    print(f"{'file':34} " + " ".join(f"{s:>{max(8, len(s))}}" for s in STAGES))
+    for name, profile in profiles.items():
+        print(f"{name:34} " + " ".join(f"{profile[s]:>{max(8, len(s))}.2f}" for s in STAGES))
 
 
 if __name__ == "__main__":

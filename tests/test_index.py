@@ -43,6 +43,12 @@ def test_second_ingest_of_an_unchanged_corpus_embeds_nothing(fresh_bot, tmp_path
     assert second.embedded == 0 and sorted(second.unchanged) == ["a", "b"]
     assert fresh_bot.index.registry_path.read_text() == registry
     assert chroma_ids(fresh_bot) == keyword_ids(fresh_bot)
+    # where the time went, stage by stage: all of them on the first ingest, no encoding after
+    stages = {"read", "plan", "scan", "encode units", "encode passages", "store writes"}
+    assert stages | {"state", "commit"} <= set(first.seconds)
+    assert first.seconds["encode units"] > 0 and first.seconds["encode passages"] > 0
+    assert all(v >= 0 for v in first.seconds.values())
+    assert "encode units" not in second.seconds and "read" in second.seconds
 
 
 def test_a_text_repeated_across_documents_is_embedded_once(fresh_bot, tmp_path):
@@ -264,3 +270,32 @@ def test_a_file_modified_just_before_it_was_read_is_read_again(fresh_bot, tmp_pa
     _age(docs / "a.txt")
     fresh_bot.ingest([docs])  # read again; now settled, its stat is recorded
     assert fresh_bot.index.documents["a"]["stat"] is not None
+
+
+def test_passage_vectors_made_from_units_encode_less_and_a_switch_remakes_them(tmp_path, embedder):
+    """With `passage_vectors = "units"` a chunk's vector is the mean of its units' vectors:
+    only units go through the encoder. Switching the setting makes every passage vector again
+    the new way (none is reused from the other way), and answers still quote verbatim."""
+    import numpy as np
+
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", DOC_A)
+    write(docs / "b.txt", DOC_B)
+    data = tmp_path / "data"
+    units = Assistant(make_settings(data, passage_vectors="units"), embedder=embedder)
+    before = embedder.texts_embedded
+    first = units.ingest([docs])
+    by_units = embedder.texts_embedded - before
+    stored = units.index.stores.passages.get(vectors=True)
+    assert {s.metadata["passages"] for s in stored} == {"units"}
+    for s in stored:
+        assert abs(float(np.linalg.norm(s.vector)) - 1.0) < 1e-5
+    assert first.units_embedded == by_units  # no passage text was encoded
+
+    encoded = Assistant(make_settings(data), embedder=embedder)
+    again = encoded.ingest([docs])
+    assert again.embedded == again.total_chunks == first.total_chunks  # all made again
+    assert {s.metadata["passages"] for s in encoded.index.stores.passages.get()} == {"encoded"}
+    assert chroma_ids(encoded) == keyword_ids(encoded)
+    answer = encoded.ask("When did the ministry issue guidance on AI audits?")
+    assert not answer.abstained and "2023" in answer.citations[0].quote
