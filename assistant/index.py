@@ -55,7 +55,10 @@ class Index:
         self.settings = settings
         self.root = settings.data_dir
         self.embedder = embedder or make_embedder(
-            settings.embedding_model, batch_size=settings.embedding_batch_size
+            settings.embedding_model,
+            batch_size=settings.embedding_batch_size,
+            url=settings.embeddings_url,
+            in_flight=settings.embeddings_in_flight,
         )
         self.committer = Committer(self.root, settings.chunk_max_chars)
         self.stores: Stores = open_stores(

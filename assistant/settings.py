@@ -105,6 +105,14 @@ class Settings(BaseSettings):
         "local sentence-transformers folder",
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embeddings_url: str | None = Field(
+        None,
+        description="an OpenAI-compatible embeddings service (http://127.0.0.1:8000/v1; several "
+        "separated by commas) serving `embedding_model`, instead of the model in this process",
+    )
+    embeddings_in_flight: int = Field(
+        2, ge=1, le=64, description="requests sent to each embeddings service at once"
+    )
     collection: str = Field("passages", min_length=3, description="Chroma collection name")
     chroma_url: str | None = Field(
         None,
