@@ -41,6 +41,7 @@ from .settings import Settings
 from .text import abbreviations, script, term_weight, tokens
 
 _FALLBACK_CACHE_MAX = 10_000  # chunks whose unit vectors were computed at ask time
+_DEFINED_CACHE_MAX = 256  # documents whose abbreviations were read
 
 
 class ExtractiveAnswerer:
@@ -53,6 +54,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._fallback: dict[str, np.ndarray] = {}
         self._fallback_lock = threading.Lock()  # questions may be answered in several threads
+        self._defined: dict[str, dict[str, frozenset[str]]] = {}  # by document snapshot
         off = settings.checks_off
         self.judgment = (
             None if "answerability" in off else Judgment.from_json(settings.answerability)
@@ -115,11 +117,22 @@ class ExtractiveAnswerer:
         return known / total
 
     def _abbreviations(self, doc_id: str) -> dict[str, frozenset[str]]:
-        """The abbreviations a document defines, with the words of their defining sentences."""
-        try:
-            return abbreviations(self.index.document_text(doc_id))
-        except AssistantError:  # removed by another process since retrieval
-            return {}
+        """The abbreviations a document defines, with the words of their defining sentences;
+        read once per version of the document (its snapshot), not once per question."""
+        record = self.index.documents.get(doc_id) or {}
+        key = str(record.get("snapshot") or record.get("sha256") or doc_id)
+        with self._fallback_lock:
+            found = self._defined.get(key)
+        if found is None:
+            try:
+                found = abbreviations(self.index.document_text(doc_id))
+            except AssistantError:  # removed by another process since retrieval
+                return {}
+            with self._fallback_lock:
+                if len(self._defined) > _DEFINED_CACHE_MAX:
+                    self._defined.clear()
+                self._defined[key] = found
+        return found
 
     def evidence(self, question: str, retrieval: Retrieval) -> list[Evidence]:
         """Every candidate unit of the retrieved passages, best evidence first."""
@@ -147,7 +160,6 @@ class ExtractiveAnswerer:
         share = self._lexical_share(question_terms)
         weights = self._term_weights(question_terms)
         known = self._known(weights)
-        unknown = len(unknown_words(question, self.index.vocabulary, self.index.keyword.scripts))
         scored = []
         located = {p.chunk.chunk_id: frozenset(tokens(p.chunk.locator)) for p in retrieval.passages}
         cited = cited_chunks(
@@ -181,7 +193,6 @@ class ExtractiveAnswerer:
                     refusal(checks, question, unit.text, words, around),
                     passage.chunk.chunk_id in cited or bool(asked & defined_terms(unit.text)),
                     known,
-                    unknown,
                 )
             )
         return rescore(scored, self.settings.dense_weight)

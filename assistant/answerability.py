@@ -10,7 +10,6 @@ probabilities, so that no number in the decision is written by hand:
 - `lexical`: how much of the question's weighted vocabulary the best unit holds;
 - `known`: how much of the question's weighted vocabulary the corpus holds at all (a question
   about a topic the documents never write about has rare words that occur nowhere);
-- `unknown`: how many words of the question the corpus holds nowhere (none, one, or more);
 - `margin`: how far the best unit stands out from the other candidates;
 - `cited`: the question cites the provision quoted (or asks the meaning of the term defined);
 - `refused`: the share of the five nearest units that an answering check refused (they lack
@@ -31,7 +30,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .compose import Evidence
 
-FEATURES = ("score", "dense", "lexical", "known", "unknown", "margin", "cited", "refused")
+FEATURES = ("score", "dense", "lexical", "known", "margin", "cited", "refused")
 _NEAREST = 5  # units whose refusals count, and over which the margin is taken
 
 
@@ -45,16 +44,7 @@ def features(ranked: Sequence[Evidence]) -> np.ndarray:
     margin = top.dense - (sum(others) / len(others) if others else top.dense)
     refused = sum(e.refused_by is not None for e in nearest) / len(nearest)
     return np.array(
-        [
-            top.score,
-            top.dense,
-            top.lexical,
-            top.known,
-            min(top.unknown, 2),
-            margin,
-            float(top.cited),
-            refused,
-        ]
+        [top.score, top.dense, top.lexical, top.known, margin, float(top.cited), refused]
     )
 
 

@@ -35,7 +35,6 @@ class Evidence:
     # a term whose meaning it asks
     cited: bool = False
     known: float = 1.0  # IDF-weighted share of the question's usable terms the corpus holds
-    unknown: int = 0  # words of the question the corpus holds nowhere (framing verbs aside)
     raw: float = 0.0  # the blended score before the checks and citations (see `rescore`)
 
     @property

@@ -56,7 +56,7 @@ _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = (
             r"\bwho (?:heads|chairs|leads|directs|runs|presides)\b|"
             r"\bwho(?:'s| is| was) (?:the )?(?:head|chair|chairman|chairperson|director|"
             r"president|leader)\b|\bwho(?:'s| is| was) in charge\b|"
-            # a post (…長, 代表, トップ, 責任者) asked who: 議長は誰, 議長を務めているのはだれ
+            # a post (…長, 代表, トップ, 責任者) asked who: 会長は誰, 委員長を務めるのはだれ
             rf"(?:{_JA_POSTS})(?:は|を|として)[^。？?]*?(?:誰|だれ)|"
             rf"(?:誰|だれ)が[^。？?]*?(?:率い|{_JA_POSTS})",
             re.I,
@@ -234,8 +234,10 @@ def asked_thing(question: str) -> str:
     """The word naming what kind of thing the question asks for, as the question writes it
     (empty when `focus_of` finds none).
 
-    >>> asked_thing("What penalties does China impose?"), asked_thing("どのような義務がありますか")
-    ('penalties', '義務')
+    >>> asked_thing("Which obligations do platforms carry?")
+    'obligations'
+    >>> asked_thing("どのような罰則がありますか")
+    '罰則'
     """
     return _focus(question)[0]
 

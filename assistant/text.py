@@ -364,11 +364,10 @@ def content_tokens(text: str) -> set[str]:
     return set(tokens(text))
 
 
-# "Liberal Democratic Party (LDP)", "Project Team on AI Evolution and Implementation (AI PT)"
+# A long form followed by its abbreviation in brackets: "Financial Services Agency (FSA)"
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2})\)")
 
 
-@lru_cache(maxsize=64)
 def abbreviations(text: str) -> dict[str, frozenset[str]]:
     """The abbreviations `text` defines in brackets, each with the keyword terms of the
     sentence that defines it (where the long form and what it belongs to are written).

@@ -81,18 +81,17 @@ def write_vectors(
         units = [(c, i, u) for c in batch for i, u in enumerate(evidence_units(c))]
         texts = [passage_text(c) for c in batch]
         # One encoder call for the batch's units and chunks: longer, length-sorted batches.
-        began = time.perf_counter()
-        (unit_vectors, e1, _), (vectors, e2, r2), (encoding, unit_chars, passage_chars) = (
-            _embed_all(
-                embedder,
-                [
-                    (stores.units, [u.context for _, _, u in units]),
-                    (stores.passages, texts if passages == "encoded" else []),
-                ],
-            )
+        began, encoder = time.perf_counter(), embedder.seconds
+        (unit_vectors, e1, _, unit_chars), (vectors, e2, r2, passage_chars) = _embed_all(
+            embedder,
+            [
+                (stores.units, [u.context for _, _, u in units]),
+                (stores.passages, texts if passages == "encoded" else []),
+            ],
         )
         if passages != "encoded":
             vectors, e2, r2 = _from_units(embedder, batch, units, unit_vectors), len(batch), 0
+        encoding = embedder.seconds - encoder
         share = unit_chars / ((unit_chars + passage_chars) or 1)
         written.encode_units += encoding * share
         written.encode_passages += encoding * (1 - share)
@@ -160,11 +159,10 @@ def _from_units(
 
 def _embed_all(
     embedder: Embedder, requests: list[tuple[VectorStore, list[str]]]
-) -> list[tuple[Any, ...]]:
+) -> list[tuple[list[list[float]], int, int, int]]:
     """For each (store, texts): vectors for the texts, reusing any stored in that store under
-    the same text hash, with (embedded, reused) counts; then (seconds in the encoder, and the
-    characters encoded for each of the first two requests). What is missing in all of them is
-    embedded in one call, each distinct text once."""
+    the same text hash, with (embedded, reused) counts and the characters embedded. What is
+    missing in all of them is embedded in one call, each distinct text once."""
     plans = []
     to_encode: dict[str, int] = {}  # text -> row; a text repeated anywhere is embedded once
     for store, texts in requests:
@@ -174,19 +172,13 @@ def _embed_all(
         plans.append(([known.get(h) for h in hashes], missing))
         for i in missing:
             to_encode.setdefault(texts[i], len(to_encode))
-    began = time.perf_counter()
     fresh = embedder.encode(list(to_encode)) if to_encode else []
-    encoding = time.perf_counter() - began
-    chars = [
-        sum(len(texts[i]) for i in missing)
-        for (_, missing), (_, texts) in zip(plans, requests, strict=True)
-    ]
-    results: list[tuple[Any, ...]] = []
+    results = []
     for (vectors, missing), (_, texts) in zip(plans, requests, strict=True):
         for i in missing:
             vectors[i] = fresh[to_encode[texts[i]]].tolist()
-        results.append((vectors, len(missing), len(texts) - len(missing)))
-    results.append((encoding, *chars[:2]))
+        chars = sum(len(texts[i]) for i in missing)
+        results.append((vectors, len(missing), len(texts) - len(missing), chars))
     return results
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks import CHECK_NAMES
-from ..embeddings import make_embedder
+from ..embeddings import Embedder, make_embedder
 from ..pipeline import Assistant
 from ..settings import CALIBRATED, Settings
 from . import statutes
@@ -58,10 +58,14 @@ def _figures(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(
-    base: Settings, variant: Variant, laws: Path | None, log: Any = print
+    base: Settings,
+    variant: Variant,
+    laws: Path | None,
+    log: Any = print,
+    embedder: Embedder | None = None,
 ) -> dict[str, Any]:
     """Calibrate `variant` on dev, then its figures on every split and on the statutes."""
-    embedder = make_embedder(base.embedding_model, batch_size=base.embedding_batch_size)
+    embedder = embedder or make_embedder(base.embedding_model, batch_size=base.embedding_batch_size)
     data = base.model_dump(exclude=set(CALIBRATED))
     settings = Settings.model_validate({**data, **variant.overrides})
     bot = Assistant(settings, embedder=embedder)
@@ -122,6 +126,10 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Switch each answering check off in turn.")
     parser.add_argument("--laws", type=Path, default=None, help="statute folder (../shared/laws)")
@@ -130,10 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     base = Settings()
     only = {n for n in args.only.split(",") if n} or None
+    # one model for every configuration (none of them changes it)
+    embedder = make_embedder(base.embedding_model, batch_size=base.embedding_batch_size)
     rows = []
     for variant in variants(only):
         t0 = time.perf_counter()
-        rows.append(measure(base, variant, args.laws, log=lambda m: print(m, file=sys.stderr)))
+        rows.append(measure(base, variant, args.laws, log=_stderr, embedder=embedder))
         rows[-1]["seconds"] = round(time.perf_counter() - t0, 1)
     out = args.out or base.eval_dir / "reports" / "ablation"
     out.parent.mkdir(parents=True, exist_ok=True)
