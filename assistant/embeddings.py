@@ -130,13 +130,50 @@ class SentenceTransformerEmbedder(Embedder):
         return SentenceTransformer(str(path), device="cpu")
 
     def _encode(self, model: Any, texts: list[str], query: bool) -> np.ndarray:
-        return model.encode(
-            texts,
+        pieces, owners, weights = windows(texts, model.tokenizer, model.max_seq_length - 2)
+        vectors = model.encode(
+            pieces,
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
         ).astype(np.float32)
+        if len(pieces) == len(texts):
+            return vectors
+        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        np.add.at(out, owners, vectors * np.asarray(weights, dtype=np.float32)[:, None])
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+def windows(texts: list[str], tokenizer: Any, limit: int) -> tuple[list[str], list[int], list[int]]:
+    """Split each text longer than `limit` tokens into consecutive windows of at most `limit`
+    tokens, cut at token boundaries: (pieces, the text each piece belongs to, its tokens).
+    A text is never cut short: its vector is the token-weighted mean of its windows' vectors,
+    as the E5 engine does for its own 512-token limit. A text of at most `limit` characters
+    fits without asking the tokenizer (a token covers at least one character)."""
+    pieces: list[str] = []
+    owners: list[int] = []
+    weights: list[int] = []
+    step = max(limit - 8, 1)  # a window's text can tokenise a few tokens longer on its own
+    for i, text in enumerate(texts):
+        spans = (
+            []
+            if len(text) <= limit
+            else tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)[
+                "offset_mapping"
+            ]
+        )
+        if len(spans) <= limit:
+            pieces.append(text)
+            owners.append(i)
+            weights.append(max(len(spans), 1))
+            continue
+        for a in range(0, len(spans), step):
+            window = spans[a : a + step]
+            pieces.append(text[window[0][0] : window[-1][1]])
+            owners.append(i)
+            weights.append(len(window))
+    return pieces, owners, weights
 
 
 class E5Embedder(Embedder):
