@@ -5,7 +5,10 @@ Prints figures, asserts nothing. `python bench/bench_statutes.py [--laws DIR] [-
 the time to read and parse it, the chunks and sentence units it gives, the time of a whole
 ingest (read, chunk, embed, store, commit), and the throughput in chunks/s and characters/s;
 then a question per law in each language, answered from that index (ask p50 in ms); and
-where the ingest time went, stage by stage (`IngestReport.seconds`).
+where the ingest time went, stage by stage (`IngestReport.seconds`). With `--tutorial`, each
+file's text also goes through the plain LangChain tutorial pipeline with the same model
+(RecursiveCharacterTextSplitter 1000/200 characters, `Chroma.from_documents`), timed the same
+way, and the ratio of corpus characters per second, ours to the tutorial's, is printed.
 """
 
 from __future__ import annotations
@@ -44,10 +47,26 @@ STAGES = (
 )
 
 
+def tutorial_seconds(text: str, embedder: object) -> float:
+    """Seconds for the plain LangChain tutorial pipeline to split, embed and store `text`."""
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
+        [Document(text)]
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        Chroma.from_documents(splits, embedding=embedder, persist_directory=tmp)
+        return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--laws", type=Path, default=ROOT.parent / "shared" / "laws")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--tutorial", action="store_true", help="also time the tutorial pipeline")
     args = parser.parse_args()
     files = sorted(args.laws.glob("*.xml"))
     if not files:
@@ -59,6 +78,7 @@ def main() -> None:
         f"{'ingest s':>9} {'chunks/s':>8} {'chars/s':>8} {'ask p50 ms':>10}"
     )
     profiles: dict[str, dict[str, float]] = {}
+    ratios: list[str] = []
     for path in files:
         start = time.perf_counter()
         document = read_document(path)
@@ -85,9 +105,21 @@ def main() -> None:
             f"{seconds:>9.1f} {len(chunks) / seconds:>8.2f} {chars / seconds:>8.0f} "
             f"{statistics.median(latencies):>10.1f}"
         )
+        if args.tutorial:
+            tutorial = statistics.median(
+                tutorial_seconds(document.text, embedder) for _ in range(args.runs)
+            )
+            ratios.append(
+                f"{path.name:34} tutorial {tutorial:7.1f} s, {len(document.text) / tutorial:6.0f} "
+                f"chars/s; ours {len(document.text) / seconds:6.0f} chars/s: ratio "
+                f"ours/tutorial {tutorial / seconds:.2f}"
+            )
         profiles[path.name] = {
             stage: statistics.median(run.get(stage, 0.0) for run in stages) for stage in STAGES
         }
+    if ratios:
+        print("\nagainst the LangChain tutorial pipeline (characters of the document per second):")
+        print("\n".join(ratios))
     print("\nwhere ingest time goes (seconds, median of runs; encoding split by characters):")
     print(f"{'file':34} " + " ".join(f"{s:>{max(8, len(s))}}" for s in STAGES))
     for name, profile in profiles.items():

@@ -86,6 +86,17 @@ class Calibration:
         os.replace(partial, path)
         return path
 
+    def summary(self) -> str:
+        """One line: the values fitted and the dev figures behind them."""
+        return (
+            f"abstain_below={self.abstain_below} sentence_min_ratio={self.sentence_min_ratio} "
+            f"dense_weight={self.dense_weight} answer_sentences={self.answer_sentences} "
+            f"dev accuracy={self.accuracy} over "
+            f"{self.questions} questions; all dev questions {self.dev_accuracy}, with the "
+            f"answerability judgment {self.judged_accuracy} (cross-validated {self.cv_accuracy}): "
+            f"{'judgment kept' if self.answerability else 'threshold kept'}"
+        )
+
     def apply(self, settings: Settings) -> Settings:
         return settings.with_overrides(
             abstain_below=self.abstain_below,

@@ -100,3 +100,14 @@ def write(out_dir: Path, runs: list[Run]) -> dict[str, Path]:
     paths["json"].write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), "utf-8")
     paths["markdown"].write_text(markdown(runs), encoding="utf-8")
     return paths
+
+
+def run_and_write(
+    settings: Any, laws: Path, split: str, out_dir: Path
+) -> tuple[str, dict[str, Path]]:
+    """Evaluate on the statutes in `laws` and write the reports: (the summary, paths)."""
+    from .statutes import run
+
+    paths = write(out_dir, run(settings, laws, split=split))
+    text = paths["markdown"].read_text(encoding="utf-8").split("### Caption questions whose")[0]
+    return text, paths

@@ -240,13 +240,16 @@ def evaluate(
         Path | None,
         typer.Option(help="Evaluate on the statutes in this directory (e-Gov / JLT XML)."),
     ] = None,
+    drafts: Annotated[
+        bool, typer.Option(help="Measure the guard on the recorded drafts (eval/drafts.jsonl).")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Run the grounding evaluation; write JSON, Markdown and HTML reports."""
     from tqdm import tqdm
 
-    if statutes is not None:
-        return _evaluate_statutes(statutes, split, out, _settings(data_dir=data_dir, k=k))
+    if statutes is not None or drafts:
+        return _evaluate_apart(statutes, split, out, _settings(data_dir=data_dir, k=k))
 
     from ..evaluate.experiments import DEFAULT_NAME, STANDARD_COMPARISON, Configuration
     from ..evaluate.experiments import evaluate as run_configurations
@@ -277,18 +280,20 @@ def evaluate(
     typer.echo(f"reports: {', '.join(str(p) for p in paths.values())}")
 
 
-def _evaluate_statutes(laws: Path, split: str, out: Path | None, settings: Settings) -> None:
-    from ..evaluate import statute_report, statutes
+def _evaluate_apart(laws: Path | None, split: str, out: Path | None, settings: Settings) -> None:
+    """On the statutes in `laws`, or (no `laws`) the guard on the recorded drafts."""
+    from ..evaluate import drafts, statute_report
 
+    out = out or settings.eval_dir / "reports"
     try:
-        runs = statutes.run(settings, laws, split=split)
-    except AssistantError as error:
-        _fail(error)
-    paths = statute_report.write(out or settings.eval_dir / "reports", runs)
-    typer.echo(
-        paths["markdown"].read_text(encoding="utf-8").split("### Caption questions whose")[0]
-    )
-    typer.echo(f"reports: {', '.join(str(p) for p in paths.values())}")
+        text, paths = (
+            statute_report.run_and_write(settings, laws, split, out)
+            if laws
+            else drafts.write(settings, out)
+        )
+    except (AssistantError, ValueError) as error:
+        _fail(AssistantError(str(error)))
+    typer.echo(text + f"\nreports: {', '.join(str(p) for p in paths.values())}")
 
 
 @app.command()
@@ -316,14 +321,7 @@ def calibrate(
             )
     except AssistantError as error:
         _fail(error)
-    typer.echo(
-        f"abstain_below={result.abstain_below} sentence_min_ratio={result.sentence_min_ratio} "
-        f"dense_weight={result.dense_weight} answer_sentences={result.answer_sentences} "
-        f"dev accuracy={result.accuracy} over "
-        f"{result.questions} questions; all dev questions {result.dev_accuracy}, with the "
-        f"answerability judgment {result.judged_accuracy} (cross-validated {result.cv_accuracy}): "
-        f"{'judgment kept' if result.answerability else 'threshold kept'}"
-    )
+    typer.echo(result.summary())
     if path is not None:
         typer.echo(f"saved to {path}")
 

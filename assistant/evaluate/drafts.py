@@ -1,0 +1,237 @@
+"""The grounding guard measured on real drafts: `eval/drafts.jsonl`.
+
+Each record is one draft a local chat model wrote for a gold question (`bench/make_drafts.py`),
+with the numbered passages it was shown, and its sentences, each labelled by a person before
+the guard was changed:
+
+- `supported`: a cited or retrieved passage states all of it (a paraphrase counts);
+- `partial`: true, but it states less than the passage does or leaves out a qualifier the
+  question needs (a list given in part);
+- `unsupported`: no passage states it (invented, or beyond the passages);
+- `contradicted`: a passage states otherwise; `kind` says how (negation, subject, number,
+  body, relation).
+
+`source` is the number of the passage that supports or contradicts the sentence, if one does.
+The guard is run on each sentence alone, with the markers the model put on it, over the same
+passages, and keeps it (with a citation) or drops it. Figures per split, language and model:
+precision of what is kept (supported or partial), recall on supported sentences, and the
+number of contradicted sentences kept, the worst error, counted on its own.
+
+    assistant eval --drafts          # writes eval/reports/drafts.{md,json}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..chunking import evidence_units
+from ..embeddings import Embedder, make_embedder
+from ..guard import Guard
+from ..schema import Chunk, Passage
+from ..settings import Settings
+
+LABELS = ("supported", "partial", "unsupported", "contradicted")
+KINDS = ("negation", "subject", "number", "body", "relation")
+DRAFTS_FILE = "drafts.jsonl"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    draft_id: str
+    split: str
+    lang: str
+    model: str
+    text: str
+    markers: tuple[int, ...]
+    label: str
+    kind: str
+    source: int | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    split: str
+    lang: str
+    model: str
+    passages: tuple[Passage, ...]
+    sentences: tuple[Sentence, ...]
+
+
+def load(eval_dir: Path) -> list[Draft]:
+    """The recorded drafts; an unlabelled or wrongly labelled sentence is an error."""
+    path = eval_dir / DRAFTS_FILE
+    drafts = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        passages = tuple(Passage(Chunk(**p["chunk"]), p["title"], 0.0) for p in raw["passages"])
+        sentences = []
+        for s in raw["sentences"]:
+            problem = _problem(s, len(passages))
+            if problem:
+                raise ValueError(f"{path.name}:{number}: {raw['id']}: {problem}: {s['text']!r}")
+            sentences.append(
+                Sentence(
+                    raw["id"],
+                    raw["split"],
+                    raw["lang"],
+                    raw["model"],
+                    s["text"],
+                    tuple(s["markers"]),
+                    s["label"],
+                    s.get("kind", ""),
+                    s.get("source"),
+                )
+            )
+        drafts.append(
+            Draft(raw["id"], raw["split"], raw["lang"], raw["model"], passages, tuple(sentences))
+        )
+    return drafts
+
+
+def _problem(sentence: dict[str, Any], passages: int) -> str | None:
+    label, kind, source = sentence.get("label"), sentence.get("kind", ""), sentence.get("source")
+    if label not in LABELS:
+        return f"label {label!r} is not one of {', '.join(LABELS)}"
+    if (label == "contradicted") != (kind in KINDS):
+        return f"kind {kind!r}: a contradicted sentence has one of {', '.join(KINDS)}, others none"
+    if source is not None and not 1 <= source <= passages:
+        return f"source {source} is not a passage shown"
+    if label in ("supported", "partial", "contradicted") and source is None:
+        return f"a {label} sentence names its source passage"
+    return None
+
+
+def make_guard(settings: Settings, embedder: Embedder) -> Guard:
+    """The guard as a generated answer gets it, with unit vectors encoded from the recorded
+    passages (as ingest stores them)."""
+    cache: dict[str, np.ndarray] = {}
+
+    def unit_vectors(passages: list[Passage]) -> dict[str, np.ndarray]:
+        for p in passages:
+            if p.chunk.chunk_id not in cache:
+                contexts = [u.context for u in evidence_units(p.chunk)]
+                cache[p.chunk.chunk_id] = embedder.encode(contexts)
+        return {p.chunk.chunk_id: cache[p.chunk.chunk_id] for p in passages}
+
+    return Guard(
+        lambda texts: embedder.encode(texts, query=True),
+        unit_vectors,
+        min_overlap=settings.guard_min_overlap,
+        min_similarity=settings.guard_min_similarity,
+        cite_uncited=settings.guard_cite_uncited,
+    )
+
+
+@dataclass(frozen=True)
+class Judged:
+    sentence: Sentence
+    kept: bool
+    reason: str
+
+
+def judge(drafts: Iterable[Draft], guard: Guard) -> list[Judged]:
+    """Each sentence through the guard on its own, with its markers, over its draft's passages."""
+    out = []
+    for draft in drafts:
+        for s in draft.sentences:
+            text = s.text + "".join(f" [{m}]" for m in s.markers)
+            guarded = guard.check(text, list(draft.passages))
+            reasons = "; ".join(r.reason for r in guarded.removed)
+            out.append(Judged(s, bool(guarded.citations), reasons))
+    return out
+
+
+def figures(rows: list[Judged]) -> dict[str, Any]:
+    """Counts per label (all, kept), precision of what is kept, recall on supported."""
+    count = {label: sum(r.sentence.label == label for r in rows) for label in LABELS}
+    kept = {label: sum(r.kept and r.sentence.label == label for r in rows) for label in LABELS}
+    total_kept = sum(kept.values())
+    good = kept["supported"] + kept["partial"]
+    return {
+        "sentences": len(rows),
+        "kept": total_kept,
+        "by_label": {label: {"all": count[label], "kept": kept[label]} for label in LABELS},
+        "precision": round(good / total_kept, 3) if total_kept else None,
+        "recall_supported": (
+            round(kept["supported"] / count["supported"], 3) if count["supported"] else None
+        ),
+        "contradicted_kept": kept["contradicted"],
+    }
+
+
+def breakdown(rows: list[Judged]) -> dict[str, dict[str, Any]]:
+    """Figures overall and per split, split and language, and model."""
+    groups: dict[str, list[Judged]] = {"overall": rows}
+    for r in rows:
+        s = r.sentence
+        groups.setdefault(f"split:{s.split}", []).append(r)
+        groups.setdefault(f"{s.split} / {s.lang}", []).append(r)
+        groups.setdefault(f"{s.split} / {s.model}", []).append(r)
+    return {name: figures(group) for name, group in sorted(groups.items())}
+
+
+def report(summary: dict[str, dict[str, Any]]) -> str:
+    """The figures as a markdown table."""
+
+    def cell(value: Any) -> str:
+        return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    head = ["group", "sentences", "kept", "precision", "recall (supported)", "contradicted kept"]
+    head += [f"{label} kept / all" for label in LABELS]
+    lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+    for name, f in summary.items():
+        cells = [name, str(f["sentences"]), str(f["kept"]), cell(f["precision"])]
+        cells += [cell(f["recall_supported"]), str(f["contradicted_kept"])]
+        cells += [f"{f['by_label'][x]['kept']} / {f['by_label'][x]['all']}" for x in LABELS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def evaluate(
+    settings: Settings, embedder: Embedder, log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Run the guard on every recorded draft sentence; the breakdown and each decision."""
+    drafts = load(settings.eval_dir)
+    rows = judge(drafts, make_guard(settings, embedder))
+    summary = breakdown(rows)
+    log(report(summary))
+    return {
+        "summary": summary,
+        "sentences": [
+            {
+                "draft": r.sentence.draft_id,
+                "text": r.sentence.text,
+                "label": r.sentence.label,
+                "kind": r.sentence.kind,
+                "kept": r.kept,
+                "reason": r.reason,
+            }
+            for r in rows
+        ],
+    }
+
+
+def write(
+    settings: Settings, out_dir: Path, embedder: Embedder | None = None
+) -> tuple[str, dict[str, Path]]:
+    """Evaluate and write `drafts.md` and `drafts.json` to `out_dir`: (markdown, paths)."""
+    embedder = embedder or make_embedder(settings.embedding_model)
+    result = evaluate(settings, embedder, log=lambda _: None)
+    table = report(result["summary"])
+    text = f"# The guard on recorded drafts\n\n{table}\n"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"markdown": out_dir / "drafts.md", "json": out_dir / "drafts.json"}
+    paths["markdown"].write_text(text, encoding="utf-8")
+    paths["json"].write_text(
+        json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return text, paths
