@@ -43,6 +43,7 @@ from .chunking import evidence_units
 from .injection import withheld
 from .markers import split_claims
 from .schema import Citation, Passage, Unit
+from .settings import Settings
 from .text import script, tokens
 
 _NUMBER = re.compile(r"\d+")
@@ -133,6 +134,24 @@ class Guard:
         self.min_similarity = min_similarity
         self.entails = entails
         self.cite_uncited = cite_uncited
+
+    @classmethod
+    def configured(
+        cls,
+        settings: Settings,
+        embed_claims: Callable[[list[str]], np.ndarray],
+        unit_vectors: Callable[[list[Passage]], dict[str, np.ndarray]],
+        entails: Callable[[str, str], bool] | None = None,
+    ) -> Guard:
+        """The guard with the thresholds and switches `settings` give."""
+        return cls(
+            embed_claims,
+            unit_vectors,
+            min_overlap=settings.guard_min_overlap,
+            min_similarity=settings.guard_min_similarity,
+            entails=entails if settings.guard_entailment else None,
+            cite_uncited=settings.guard_cite_uncited,
+        )
 
     def support(
         self, claim: str, vector: np.ndarray, units: list[Unit], unit_vectors: np.ndarray

@@ -98,13 +98,11 @@ class Assistant:
             if backend not in self._generative:
                 settings = self.settings.with_overrides(backend=backend)
                 chat = chat_model(settings)
-                guard = Guard(
+                guard = Guard.configured(
+                    settings,
                     lambda texts: self.index.embedder.encode(texts, query=True),
                     self.answerer.unit_vectors,
-                    min_overlap=settings.guard_min_overlap,
-                    min_similarity=settings.guard_min_similarity,
-                    entails=entailment_check(chat) if settings.guard_entailment else None,
-                    cite_uncited=settings.guard_cite_uncited,
+                    entailment_check(chat),
                 )
                 serial = backend_named(backend).serial
                 self._generative[backend] = GenerativeAnswerer(backend, chat, guard, serial=serial)

@@ -122,12 +122,9 @@ def make_guard(settings: Settings, embedder: Embedder) -> Guard:
                 cache[p.chunk.chunk_id] = embedder.encode(contexts)
         return {p.chunk.chunk_id: cache[p.chunk.chunk_id] for p in passages}
 
-    return Guard(
-        lambda texts: embedder.encode(texts, query=True),
-        unit_vectors,
-        min_overlap=settings.guard_min_overlap,
-        min_similarity=settings.guard_min_similarity,
-        cite_uncited=settings.guard_cite_uncited,
+    # no chat model here: the model's own check is measured by bench/bench_llm.py
+    return Guard.configured(
+        settings, lambda texts: embedder.encode(texts, query=True), unit_vectors
     )
 
 
