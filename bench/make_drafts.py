@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_llm import qwen_file, smollm2_file  # noqa: E402
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.evaluate.evaluation import load_questions  # noqa: E402
+from assistant.evaluate.evaluation import EvalQuestion, load_questions  # noqa: E402
 from assistant.language import guess_language  # noqa: E402
 from assistant.markers import split_claims  # noqa: E402
+from assistant.schema import Answer  # noqa: E402
 
 MODEL_NAMES = {
     "qwen": "qwen2.5-coder-1.5b-instruct-q4_k_m",
@@ -41,7 +42,7 @@ MODEL_NAMES = {
 }
 
 
-def record(model: str, question: object, answer: object) -> dict[str, object]:
+def record(model: str, question: EvalQuestion, answer: Answer) -> dict[str, object]:
     """One draft: the question, the numbered passages shown, the draft and its sentences."""
     guard = answer.guard or {}
     draft = str(guard.get("draft", ""))

@@ -73,6 +73,7 @@ def _bad_set(tmp_path: Path, change: dict) -> Path:
         ({"label": "contradicted", "kind": "", "source": 1}, "a contradicted sentence has one"),
         ({"label": "supported", "kind": "", "source": None}, "names its source passage"),
         ({"label": "supported", "kind": "", "source": 99}, "source 99 is not a passage shown"),
+        ({"markers": None}, "drafts.jsonl:1: "),
     ],
 )
 def test_a_badly_labelled_set_is_refused_and_no_report_written(tmp_path, monkeypatch, change, says):
@@ -83,3 +84,16 @@ def test_a_badly_labelled_set_is_refused_and_no_report_written(tmp_path, monkeyp
     assert result.exit_code == 2
     assert says in result.output and "drafts.jsonl:1" in result.output
     assert not (eval_dir / "reports").exists()
+
+
+def test_a_set_that_is_not_json_or_missing_is_one_line(tmp_path, monkeypatch):
+    eval_dir = tmp_path / "eval"
+    eval_dir.mkdir()
+    monkeypatch.setenv("ASSISTANT_EVAL_DIR", str(eval_dir))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(app, ["eval", "--drafts"])
+    assert result.exit_code == 2 and "no recorded drafts at" in result.output
+    (eval_dir / drafts.DRAFTS_FILE).write_text('{"id": "x"}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "--drafts"])
+    assert result.exit_code == 2 and "drafts.jsonl:1: missing field" in result.output
+    assert "Traceback" not in result.output and not (eval_dir / "reports").exists()

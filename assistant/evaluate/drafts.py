@@ -32,6 +32,7 @@ import numpy as np
 
 from ..chunking import evidence_units
 from ..embeddings import Embedder, make_embedder
+from ..errors import AssistantError
 from ..guard import Guard
 from ..schema import Chunk, Passage
 from ..settings import Settings
@@ -65,36 +66,46 @@ class Draft:
 
 
 def load(eval_dir: Path) -> list[Draft]:
-    """The recorded drafts; an unlabelled or wrongly labelled sentence is an error."""
+    """The recorded drafts. A missing file, a line that is not a draft record, or an unlabelled
+    or wrongly labelled sentence is an error that names the line."""
     path = eval_dir / DRAFTS_FILE
+    if not path.is_file():
+        raise AssistantError(f"no recorded drafts at {path} (bench/make_drafts.py records them)")
     drafts = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        raw = json.loads(line)
-        passages = tuple(Passage(Chunk(**p["chunk"]), p["title"], 0.0) for p in raw["passages"])
-        sentences = []
-        for s in raw["sentences"]:
-            problem = _problem(s, len(passages))
-            if problem:
-                raise ValueError(f"{path.name}:{number}: {raw['id']}: {problem}: {s['text']!r}")
-            sentences.append(
-                Sentence(
-                    raw["id"],
-                    raw["split"],
-                    raw["lang"],
-                    raw["model"],
-                    s["text"],
-                    tuple(s["markers"]),
-                    s["label"],
-                    s.get("kind", ""),
-                    s.get("source"),
-                )
-            )
-        drafts.append(
-            Draft(raw["id"], raw["split"], raw["lang"], raw["model"], passages, tuple(sentences))
-        )
+        if line.strip():
+            try:
+                drafts.append(_draft(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as error:
+                raise AssistantError(f"{path.name}:{number}: {_reason(error)}") from None
     return drafts
+
+
+def _reason(error: Exception) -> str:
+    return f"missing field {error}" if isinstance(error, KeyError) else str(error)
+
+
+def _draft(raw: dict[str, Any]) -> Draft:
+    passages = tuple(Passage(Chunk(**p["chunk"]), p["title"], 0.0) for p in raw["passages"])
+    sentences = []
+    for s in raw["sentences"]:
+        problem = _problem(s, len(passages))
+        if problem:
+            raise ValueError(f"{raw['id']}: {problem}: {s['text']!r}")
+        sentences.append(
+            Sentence(
+                raw["id"],
+                raw["split"],
+                raw["lang"],
+                raw["model"],
+                s["text"],
+                tuple(s["markers"]),
+                s["label"],
+                s.get("kind", ""),
+                s.get("source"),
+            )
+        )
+    return Draft(raw["id"], raw["split"], raw["lang"], raw["model"], passages, tuple(sentences))
 
 
 def _problem(sentence: dict[str, Any], passages: int) -> str | None:

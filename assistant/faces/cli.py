@@ -291,8 +291,8 @@ def _evaluate_apart(laws: Path | None, split: str, out: Path | None, settings: S
             if laws
             else drafts.write(settings, out)
         )
-    except (AssistantError, ValueError) as error:
-        _fail(AssistantError(str(error)))
+    except AssistantError as error:
+        _fail(error)
     typer.echo(text + f"\nreports: {', '.join(str(p) for p in paths.values())}")
 
 
