@@ -149,8 +149,9 @@ def windows(texts: list[str], tokenizer: Any, limit: int) -> tuple[list[str], li
     """Split each text longer than `limit` tokens into consecutive windows of at most `limit`
     tokens, cut at token boundaries: (pieces, the text each piece belongs to, its tokens).
     A text is never cut short: its vector is the token-weighted mean of its windows' vectors,
-    as the E5 engine does for its own 512-token limit. A text of at most `limit` characters
-    fits without asking the tokenizer (a token covers at least one character)."""
+    as the E5 engine does for its own 512-token limit. A text of at most `limit` / 2
+    characters fits without asking the tokenizer (a WordPiece token covers at least one
+    character; a SentencePiece one may add a word-start mark before it)."""
     pieces: list[str] = []
     owners: list[int] = []
     weights: list[int] = []
@@ -158,7 +159,7 @@ def windows(texts: list[str], tokenizer: Any, limit: int) -> tuple[list[str], li
     for i, text in enumerate(texts):
         spans = (
             []
-            if len(text) <= limit
+            if len(text) <= limit // 2
             else tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)[
                 "offset_mapping"
             ]
