@@ -97,3 +97,12 @@ def test_a_set_that_is_not_json_or_missing_is_one_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["eval", "--drafts"])
     assert result.exit_code == 2 and "drafts.jsonl:1: missing field" in result.output
     assert "Traceback" not in result.output and not (eval_dir / "reports").exists()
+
+
+def test_the_model_check_needs_a_chat_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_GUARD_ENTAILMENT", "true")
+    result = CliRunner().invoke(app, ["eval", "--drafts", "--out", str(tmp_path / "reports")])
+    assert result.exit_code == 2
+    assert "writes answers without a chat model" in result.output
+    assert not (tmp_path / "reports").exists()

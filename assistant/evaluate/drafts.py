@@ -23,6 +23,7 @@ number of contradicted sentences kept, the worst error, counted on its own.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,9 +122,9 @@ def _problem(sentence: dict[str, Any], passages: int) -> str | None:
     return None
 
 
-def make_guard(settings: Settings, embedder: Embedder) -> Guard:
+def make_guard(settings: Settings, embedder: Embedder, checks: ModelChecks | None = None) -> Guard:
     """The guard as a generated answer gets it, with unit vectors encoded from the recorded
-    passages (as ingest stores them)."""
+    passages (as ingest stores them); with `checks`, the chat model's own yes/no check too."""
     cache: dict[str, np.ndarray] = {}
 
     def unit_vectors(passages: list[Passage]) -> dict[str, np.ndarray]:
@@ -133,10 +134,30 @@ def make_guard(settings: Settings, embedder: Embedder) -> Guard:
                 cache[p.chunk.chunk_id] = embedder.encode(contexts)
         return {p.chunk.chunk_id: cache[p.chunk.chunk_id] for p in passages}
 
-    # no chat model here: the model's own check is measured by bench/bench_llm.py
-    return Guard.configured(
-        settings, lambda texts: embedder.encode(texts, query=True), unit_vectors
-    )
+    def embed_claims(texts: list[str]) -> np.ndarray:
+        return embedder.encode(texts, query=True)
+
+    return Guard.configured(settings, embed_claims, unit_vectors, checks)
+
+
+class ModelChecks:
+    """The chat model's yes/no entailment check (`guard_entailment`), counted and timed."""
+
+    def __init__(self, settings: Settings) -> None:
+        from ..answerers import chat_model
+        from ..generate import entailment_check
+
+        self.check = entailment_check(chat_model(settings))
+        self.calls = 0
+        self.seconds = 0.0
+
+    def __call__(self, passage: str, statement: str) -> bool:
+        start = time.perf_counter()
+        try:
+            return self.check(passage, statement)
+        finally:
+            self.calls += 1
+            self.seconds += time.perf_counter() - start
 
 
 @dataclass(frozen=True)
@@ -209,11 +230,19 @@ def evaluate(
 ) -> dict[str, Any]:
     """Run the guard on every recorded draft sentence; the breakdown and each decision."""
     drafts = load(settings.eval_dir)
-    rows = judge(drafts, make_guard(settings, embedder))
+    checks = ModelChecks(settings) if settings.guard_entailment else None
+    rows = judge(drafts, make_guard(settings, embedder, checks))
     summary = breakdown(rows)
     log(report(summary))
     return {
         "summary": summary,
+        "model_check": checks
+        and {
+            "backend": settings.backend,
+            "model": settings.llm_model_path or settings.llm_model,
+            "calls": checks.calls,
+            "seconds_per_call": round(checks.seconds / (checks.calls or 1), 2),
+        },
         "sentences": [
             {
                 "draft": r.sentence.draft_id,
@@ -235,7 +264,14 @@ def write(
     embedder = embedder or make_embedder(settings.embedding_model)
     result = evaluate(settings, embedder, log=lambda _: None)
     table = report(result["summary"])
-    text = f"# The guard on recorded drafts\n\n{table}\n"
+    checked = result["model_check"]
+    how = (
+        f"With the chat model's own check ({checked['backend']}, {checked['model']}): "
+        f"{checked['calls']} calls, {checked['seconds_per_call']} s each.\n\n"
+        if checked
+        else ""
+    )
+    text = f"# The guard on recorded drafts\n\n{how}{table}\n"
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out_dir / "drafts.md", "json": out_dir / "drafts.json"}
     paths["markdown"].write_text(text, encoding="utf-8")
