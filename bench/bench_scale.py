@@ -276,7 +276,8 @@ def bench_reingest(documents: int, model: str) -> None:
         memory: dict[int, float] = {}  # resident MB when that many chunks had their vectors
 
         def sample(done: int, total: int) -> None:
-            if done in (0, total) or done * 10 // total > (done - 1) * 10 // total:
+            tenth = done * 10 // max(total, 1)  # a sample each tenth of the way (batch ends)
+            if done in (0, total) or tenth > max(memory, default=0) * 10 // max(total, 1):
                 memory[done] = resident_mb()
 
         t0 = time.perf_counter()
