@@ -236,8 +236,8 @@ def asked_thing(question: str) -> str:
 
     >>> asked_thing("Which obligations do platforms carry?")
     'obligations'
-    >>> asked_thing("どのような罰則がありますか")
-    '罰則'
+    >>> asked_thing("事業者にはどのような義務が課されますか")
+    '義務'
     """
     return _focus(question)[0]
 
