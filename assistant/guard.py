@@ -40,8 +40,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunking import evidence_units
+from .claims import GUARD_DEFAULT, lead_in, subject_stated, unfinished
 from .injection import withheld
 from .markers import split_claims
+from .polarity import Polarity, contradiction, polarity
 from .schema import Citation, Passage, Unit
 from .settings import Settings
 from .text import script, tokens
@@ -127,6 +129,8 @@ class Guard:
         min_similarity: float,
         entails: Callable[[str, str], bool] | None = None,
         cite_uncited: bool = True,
+        checks: frozenset[str] = frozenset(GUARD_DEFAULT),
+        paraphrase: tuple[float, float] | None = None,
     ) -> None:
         self.embed_claims = embed_claims
         self.unit_vectors = unit_vectors
@@ -134,6 +138,8 @@ class Guard:
         self.min_similarity = min_similarity
         self.entails = entails
         self.cite_uncited = cite_uncited
+        self.checks = checks
+        self.paraphrase = paraphrase
 
     @classmethod
     def configured(
@@ -151,6 +157,12 @@ class Guard:
             min_similarity=settings.guard_min_similarity,
             entails=entails if settings.guard_entailment else None,
             cite_uncited=settings.guard_cite_uncited,
+            checks=settings.guard_checks,
+            paraphrase=(
+                (settings.guard_paraphrase_overlap, settings.guard_paraphrase_similarity)
+                if settings.guard_paraphrase_similarity < 1.0
+                else None
+            ),
         )
 
     def support(
@@ -166,6 +178,7 @@ class Guard:
         usable = {t for t in words if script(t) in unit_scripts}
         same_script = bool(words) and len(usable) * 2 >= len(words)
         numbers = _numbers(claim)
+        said = polarity(claim) if "polarity" in self.checks else None
         best, best_i = 0.0, -1
         # Instructions planted in a document, and the sentences beside them, support nothing.
         dropped = withheld([u.text for u in units])
@@ -174,9 +187,18 @@ class Guard:
                 continue
             if numbers - _numbers(unit.text):
                 continue  # a figure the passage does not state
+            if said and self._opposed(said, unit.text, same_script):
+                continue  # the passage says it is not so
+            if (
+                same_script
+                and "subject" in self.checks
+                and not subject_stated(claim, unit.text, unit.context)
+            ):
+                continue  # the passage gives the relation to someone else
             present = set(tokens(unit.text))
             if same_script:
-                score = len(usable & present) / len(usable) / self.min_overlap
+                overlap = len(usable & present) / len(usable)
+                score = max(overlap / self.min_overlap, self._paraphrase(overlap, float(dense[i])))
             elif any(not t.isdigit() for t in usable - present):
                 continue  # a name or acronym written in the passage's script that it lacks
             else:
@@ -184,6 +206,24 @@ class Guard:
             if score > best:
                 best, best_i = score, i
         return best, best_i
+
+    def _paraphrase(self, overlap: float, similarity: float) -> float:
+        """The score of a sentence in other words: enough of its words in the unit, and close
+        to it in meaning (both thresholds fitted on the drafts' dev part); 0 when switched off."""
+        if not self.paraphrase:
+            return 0.0
+        least_overlap, least_similarity = self.paraphrase
+        return min(overlap / least_overlap, similarity / least_similarity)
+
+    @staticmethod
+    def _opposed(said: Polarity, unit: str, same_script: bool) -> bool:
+        """Whether `unit` negates what the claim states plainly, or the other way round; across
+        scripts, where words cannot be paired, whether one negates something and the other
+        nothing."""
+        heard = polarity(unit)
+        if same_script:
+            return contradiction(said, heard) is not None
+        return bool(said.negated) != bool(heard.negated)
 
     def check(self, draft: str, passages: list[Passage]) -> Guarded:
         removed: list[Removal] = []
@@ -206,6 +246,11 @@ class Guard:
             backing: list[tuple[int, Unit]] = []
             if _is_question(claim):
                 removed.append(Removal(claim, None, "sentence dropped: a question, not a claim"))
+                continue
+            stop = "unfinished" in self.checks and unfinished(claim)
+            if stop:
+                reason = f"sentence dropped: cut off before its claim (ends on “{stop}”)"
+                removed.append(Removal(claim, None, reason))
                 continue
             for marker in dict.fromkeys(markers):
                 if not 1 <= marker <= len(passages):
@@ -252,6 +297,11 @@ class Guard:
                 else:
                     reason = "no citation"
                 removed.append(Removal(claim, None, f"sentence dropped: {reason}"))
+        while "unfinished" in self.checks and kept and lead_in(kept[-1][0]):
+            claim = kept.pop()[0]
+            removed.append(
+                Removal(claim, None, "sentence dropped: a lead-in, nothing kept after it")
+            )
         return self._number(kept, passages, removed)
 
     @staticmethod

@@ -26,6 +26,7 @@ from pydantic_settings import (
 
 from .answerers import BACKENDS, EXTRACTIVE, backends_help
 from .checks import CHECK_NAMES
+from .claims import GUARD_CHECKS, GUARD_DEFAULT
 from .errors import InputError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -85,6 +86,16 @@ def _calibrated(name: str, fallback: Any) -> Any:
 
 def _config_file() -> Path:
     return Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+
+
+def _names(value: Any, known: tuple[str, ...], what: str) -> frozenset[str]:
+    """Names of checks, from a list or a comma-separated string; an unknown one is an error."""
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[\s,+]+", value) if v]
+    unknown = sorted(set(value or ()) - set(known))
+    if unknown:
+        raise ValueError(f"unknown {what} {', '.join(unknown)} (known: {', '.join(known)})")
+    return frozenset(value or ())
 
 
 class Settings(BaseSettings):
@@ -195,12 +206,36 @@ class Settings(BaseSettings):
         0.85, ge=0.0, le=1.0, description="share of a generated sentence's words its source holds"
     )
     guard_min_similarity: float = Field(
-        0.86, ge=0.0, le=1.0, description="similarity a cross-language sentence needs"
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="similarity a sentence in another script than its source needs (fitted "
+        "on the drafts' dev part)",
+    )
+    guard_paraphrase_overlap: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="share of its words a sentence in other words needs in its source "
+        "(with guard_paraphrase_similarity; fitted on the drafts' dev part)",
+    )
+    guard_paraphrase_similarity: float = Field(
+        0.91,
+        ge=0.0,
+        le=1.0,
+        description="similarity to its source a sentence in other words needs (1 switches "
+        "paraphrases off; fitted on the drafts' dev part)",
     )
     guard_cite_uncited: bool = Field(
         True,
         description="cite a generated sentence that carries no marker to the retrieved passage "
         "that supports it (else it is dropped)",
+    )
+    guard_checks: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(GUARD_DEFAULT),
+        description="the guard's checks beyond words and numbers, by name (comma-separated in "
+        f"the environment; 'none' for none): {', '.join(GUARD_CHECKS)}; 'subject' is off by "
+        "default (measured in the README)",
     )
     guard_entailment: bool = Field(
         False,
@@ -216,14 +251,12 @@ class Settings(BaseSettings):
     @field_validator("checks_off", mode="before")
     @classmethod
     def _check_names(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [v for v in re.split(r"[\s,+]+", value) if v]
-        unknown = sorted(set(value or ()) - set(CHECK_NAMES))
-        if unknown:
-            raise ValueError(
-                f"unknown check {', '.join(unknown)} (known: {', '.join(CHECK_NAMES)})"
-            )
-        return frozenset(value or ())
+        return _names(value, CHECK_NAMES, "check")
+
+    @field_validator("guard_checks", mode="before")
+    @classmethod
+    def _guard_check_names(cls, value: Any) -> Any:
+        return _names("" if value == "none" else value, GUARD_CHECKS, "guard check")
 
     @field_validator("backend")
     @classmethod

@@ -32,9 +32,11 @@ from typing import Any
 import numpy as np
 
 from ..chunking import evidence_units
+from ..claims import lead_in
 from ..embeddings import Embedder, make_embedder
 from ..errors import AssistantError
 from ..guard import Guard
+from ..markers import split_claims
 from ..schema import Chunk, Passage
 from ..settings import Settings
 
@@ -124,7 +126,8 @@ def _problem(sentence: dict[str, Any], passages: int) -> str | None:
 
 def make_guard(settings: Settings, embedder: Embedder, checks: ModelChecks | None = None) -> Guard:
     """The guard as a generated answer gets it, with unit vectors encoded from the recorded
-    passages (as ingest stores them); with `checks`, the chat model's own yes/no check too."""
+    passages (as ingest stores them); with `checks`, the chat model's own yes/no check too.
+    Vectors are kept for the guard's life, so one guard can judge the set many times."""
     cache: dict[str, np.ndarray] = {}
 
     def unit_vectors(passages: list[Passage]) -> dict[str, np.ndarray]:
@@ -134,8 +137,13 @@ def make_guard(settings: Settings, embedder: Embedder, checks: ModelChecks | Non
                 cache[p.chunk.chunk_id] = embedder.encode(contexts)
         return {p.chunk.chunk_id: cache[p.chunk.chunk_id] for p in passages}
 
+    claims: dict[str, np.ndarray] = {}
+
     def embed_claims(texts: list[str]) -> np.ndarray:
-        return embedder.encode(texts, query=True)
+        new = [t for t in dict.fromkeys(texts) if t not in claims]
+        if new:
+            claims.update(zip(new, embedder.encode(new, query=True), strict=True))
+        return np.stack([claims[t] for t in texts]) if texts else np.zeros((0, 0))
 
     return Guard.configured(settings, embed_claims, unit_vectors, checks)
 
@@ -168,15 +176,29 @@ class Judged:
 
 
 def judge(drafts: Iterable[Draft], guard: Guard) -> list[Judged]:
-    """Each sentence through the guard on its own, with its markers, over its draft's passages."""
+    """Each sentence through the guard on its own, with its markers, over its draft's passages;
+    a lead-in ("… are:") with the sentence that follows it in the draft, as the guard keeps a
+    lead-in only with what it introduces."""
     out = []
     for draft in drafts:
-        for s in draft.sentences:
-            text = s.text + "".join(f" [{m}]" for m in s.markers)
+        for k, s in enumerate(draft.sentences):
+            following = [f for f in draft.sentences[k + 1 :] if f.text != s.text][:1]
+            if not (lead_in(s.text) and following):
+                guarded = guard.check(_marked(s), list(draft.passages))
+                reasons = "; ".join(r.reason for r in guarded.removed)
+                out.append(Judged(s, bool(guarded.citations), reasons))
+                continue
+            text = _marked(s) + " " + _marked(following[0])
             guarded = guard.check(text, list(draft.passages))
-            reasons = "; ".join(r.reason for r in guarded.removed)
-            out.append(Judged(s, bool(guarded.citations), reasons))
+            mine = [r for r in guarded.removed if r.sentence == split_claims(text)[0][0]]
+            dropped = any(r.reason.startswith("sentence dropped") for r in mine)
+            kept = bool(guarded.citations) and not dropped
+            out.append(Judged(s, kept, "; ".join(r.reason for r in mine)))
     return out
+
+
+def _marked(sentence: Sentence) -> str:
+    return sentence.text + "".join(f" [{m}]" for m in sentence.markers)
 
 
 def figures(rows: list[Judged]) -> dict[str, Any]:

@@ -1,0 +1,181 @@
+"""The guard's checks beyond word overlap: negation and opposite words, a swapped subject, and a
+sentence cut off before its claim. Each is shown on several wordings, both ways, and switched
+off, on the real corpus passages and the real embedding model."""
+
+import pytest
+
+from assistant.claims import lead_in, subject_stated, unfinished
+from assistant.guard import Guard
+from assistant.polarity import contradiction, polarity
+
+DEEPSEEK = "Japan has no specific restrictions on DeepSeek’s use by private entities"
+CHAIR = "The AI PT is chaired by Masaaki Taira"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Japan restricts private companies from using DeepSeek.",
+        "DeepSeek's use by private entities is restricted in Japan.",
+        "Japan imposes specific restrictions on DeepSeek's use.",
+        "Private entities are prohibited from using DeepSeek in Japan.",
+    ],
+)
+def test_a_claim_the_source_negates_is_opposed(claim):
+    unit = "The report's content largely remained unchanged, and " + DEEPSEEK + "."
+    assert contradiction(polarity(claim), polarity(unit))
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Japan does not restrict DeepSeek's use by private entities.",
+        "DeepSeek's use by private entities is not restricted in Japan.",
+        DEEPSEEK + ".",
+        "Private companies in Japan can use DeepSeek without specific restrictions.",
+    ],
+)
+def test_a_negation_said_another_way_agrees(claim):
+    assert contradiction(polarity(claim), polarity(DEEPSEEK + ".")) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "unit", "opposed"),
+    [
+        ("The guidelines are mandatory.", "The guidelines are voluntary.", True),
+        ("Compliance with the guidelines is compulsory.", "The guidelines are voluntary.", True),
+        ("The guidelines are not voluntary.", "Following the guidelines is mandatory.", False),
+        ("The guidelines are non-binding.", "The guidelines are binding on ministries.", True),
+        ("The law permits the use of the data.", "The law prohibits the use of the data.", True),
+        ("報告は事業者の取組を義務とした。", "報告は事業者の取組を任意とした。", True),
+        ("罰則が設けられている。", "罰則は設けられていない。", True),
+        ("罰則を設けた。", "罰則は設けられていない。", True),
+        ("罰則を設けていません。", "罰則は設けられていない。", False),
+        ("罰則を設けず、指導で対応する。", "罰則は設けられていない。", False),
+    ],
+)
+def test_negation_and_opposite_words_in_both_languages(claim, unit, opposed):
+    assert (contradiction(polarity(claim), polarity(unit)) is not None) is opposed
+
+
+@pytest.mark.parametrize(
+    ("claim", "stated"),
+    [
+        ("This institute is chaired by Masaaki Taira.", False),
+        ("The AI Safety Institute is chaired by Masaaki Taira.", False),
+        ("The Cabinet Office is chaired by Masaaki Taira, the minister.", False),
+        ("The AI PT is chaired by Masaaki Taira.", True),
+        ("The AI PT's chair is Masaaki Taira.", True),
+        ("The AI PT is chaired by Masaaki Taira, the new minister.", True),
+        # a qualifier the unit itself does not state is not taken on trust
+        ("The LDP's AI PT is chaired by Masaaki Taira.", False),
+        ("Masaaki Taira chairs the AI PT.", True),
+    ],
+)
+def test_the_subject_of_a_shared_relation_must_be_the_sources(claim, stated):
+    assert subject_stated(claim, CHAIR + ", the new Minister for Digital Transformation.") is stated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stop"),
+    [
+        ("The document released in 2019 to define its principles is.", "is"),
+        ("The strategy was adopted by the.", "the"),
+        ("Its main purpose is to.", "to"),
+        ("AIに関する基本原則は。", "は"),
+        ("政府が公表した指針を。", "を"),
+        ("The strategy was adopted in 2022.", None),
+        ("政府は指針を公表しました。", None),
+        ("その目的は何か", None),
+    ],
+)
+def test_a_sentence_cut_off_before_its_claim(sentence, stop):
+    assert unfinished(sentence) == stop
+
+
+def test_lead_ins_end_in_a_colon():
+    assert lead_in("The principles are:") and lead_in("以下の原則を示しました：")
+    assert lead_in("The Hiroshima AI Process Comprehensive Policy Framework:.")
+    assert not lead_in("The principles are set out in Article 3.")
+
+
+@pytest.fixture(scope="module")
+def passages(corpus_bot):
+    question = "Does Japan restrict DeepSeek, and who chairs the AI PT?"
+    found = corpus_bot.retriever.retrieve(question, 8).passages
+    assert any("DeepSeek’s use" in p.chunk.text for p in found)
+    assert any("Masaaki Taira" in p.chunk.text for p in found)
+    return found
+
+
+def make_guard(corpus_bot, checks_off=()):
+    from assistant.claims import GUARD_CHECKS
+
+    return Guard(
+        lambda texts: corpus_bot.index.embedder.encode(texts, query=True),
+        corpus_bot.answerer.unit_vectors,
+        min_overlap=0.85,
+        min_similarity=0.86,
+        checks=frozenset(GUARD_CHECKS) - set(checks_off),  # every check, subject included
+    )
+
+
+def marker(passages, needle):
+    return next(i for i, p in enumerate(passages, 1) if needle in p.chunk.text)
+
+
+@pytest.mark.parametrize(
+    ("check", "draft"),
+    [
+        (
+            "polarity",
+            "Japan has specific restrictions on DeepSeek’s use by private entities [{d}].",
+        ),
+        (
+            "subject",
+            "This institute is chaired by Masaaki Taira, the new Minister for Digital "
+            "Transformation in the Ishiba administration [{c}].",
+        ),
+        ("unfinished", "The AI PT is chaired by Masaaki Taira and the [{c}]."),
+        ("unfinished", "The AI PT is chaired by Masaaki Taira, the new Minister: [{c}]"),
+    ],
+)
+def test_each_check_drops_what_it_should_and_switched_off_does_not(
+    corpus_bot, passages, check, draft
+):
+    text = draft.format(d=marker(passages, "DeepSeek’s use"), c=marker(passages, "Masaaki"))
+    on = make_guard(corpus_bot).check(text, passages)
+    off = make_guard(corpus_bot, checks_off=[check]).check(text, passages)
+    assert on.abstained, on.answer
+    assert not off.abstained, [r.reason for r in off.removed]
+
+
+def test_faithful_sentences_pass_every_check(corpus_bot, passages):
+    d, c = marker(passages, "DeepSeek’s use"), marker(passages, "Masaaki")
+    draft = (
+        f"The AI PT is chaired by Masaaki Taira [{c}]. Japan has no specific restrictions on "
+        f"DeepSeek’s use by private entities [{d}]."
+    )
+    guarded = make_guard(corpus_bot).check(draft, passages)
+    assert len(guarded.citations) == 2, [r.reason for r in guarded.removed]
+
+
+def test_a_lead_in_stays_with_what_it_introduces(corpus_bot, passages):
+    c = marker(passages, "Masaaki")
+    guard = make_guard(corpus_bot)
+    kept = guard.check(f"The AI PT is chaired by: [{c}] Masaaki Taira [{c}].", passages)
+    assert "chaired by" in kept.answer and "Masaaki Taira" in kept.answer
+    alone = guard.check(f"Masaaki Taira chairs the AI PT [{c}]. The AI PT is chaired by:", passages)
+    assert "chaired by:" not in alone.answer
+    assert any("lead-in" in r.reason for r in alone.removed)
+
+
+def test_the_checks_are_chosen_by_name_in_settings():
+    from assistant.errors import InputError
+    from assistant.settings import Settings
+
+    assert Settings().guard_checks == {"unfinished", "polarity"}
+    assert Settings(guard_checks="subject, polarity").guard_checks == {"subject", "polarity"}
+    assert Settings(guard_checks="none").guard_checks == frozenset()
+    with pytest.raises(InputError, match="unknown guard check negation"):
+        Settings().with_overrides(guard_checks="negation")
