@@ -21,12 +21,19 @@ import re
 from functools import lru_cache
 
 from .language import CJK
-from .text import STOPWORDS, _analyse, normalize, tokens
+from .text import _analyse, normalize, tokens
 
 _CLAUSE_BREAK = re.compile(r"[,;:、，；：]")
 _END = re.compile(r"[\s.!?。！？\"'”’」』)\]）]+$")
 _LAST_LATIN = re.compile(r"([A-Za-z]+)$")
 _LAST_CJK = re.compile(rf"([{CJK}]+)$")
+# English words no finished sentence ends on: articles, conjunctions, auxiliaries, possessives
+# (not prepositions: "must be complied with." is finished).
+_UNFINISHED = frozenset(
+    """a an the than and or but nor if because which whose is are was were be been being has
+    have had do does did can could should would will shall must may might its their our my
+    your""".split()
+)
 _POSSESSIVE = re.compile(r"['’]s\b")  # "the AI PT's draft" names the AI PT as "the AI PT" does
 _COLON_END = re.compile(r"[:：]\s*[.。]?\s*$")
 # The guard's checks beyond words and numbers, chosen by name (`guard_checks`): a sentence cut
@@ -55,12 +62,12 @@ def unfinished(sentence: str) -> str | None:
     'is'
     >>> unfinished("AIに関する基本原則は。"), unfinished("It was released in 2019.")
     ('は', None)
-    >>> unfinished("ガイドラインを公表しました。"), unfinished("That is what it is for.")
-    (None, 'for')
+    >>> unfinished("指針を公表しました。"), unfinished("It must issue a notice on this.")
+    (None, None)
     """
     text = _END.sub("", normalize(sentence))
     latin = _LAST_LATIN.search(text)
-    if latin and latin.group(1).casefold() in STOPWORDS:
+    if latin and latin.group(1).casefold() in _UNFINISHED:
         return latin.group(1)
     cjk = _LAST_CJK.search(text)
     if cjk:

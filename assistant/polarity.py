@@ -11,7 +11,8 @@ text (in the form `text.tokens` writes it), whether a negation governs it:
   first other function word or punctuation ("not restricted | in Japan");
 - Japanese: ない, ず/ぬ/ん (ません), 無い/無し govern the content word their predicate is built
   on, reached backwards across auxiliaries, particles and light verbs (導入するべきではない →
-  導入; 規制はありません → 規制); the prefixes 非, 不, 無 and 未 govern the word they join
+  導入; 規制はありません → 規制), and two that reach one word cancel (報告しなければならない,
+  "must report", states the reporting); the prefixes 非, 不, 無 and 未 govern the word they join
   (非拘束 → 拘束).
 
 Opposite words of the policy vocabulary (`data/antonyms.tsv`: restrict / allow, mandatory /
@@ -24,12 +25,13 @@ the rest is phrased).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from .language import CJK
-from .text import STOPWORDS, _analyse, _stem, japanese_words, normalize
+from .text import STOPWORDS, _analyse, _stem, japanese_word, japanese_words, normalize
 
 _EN_CUES = frozenset({"not", "no", "never", "without", "none", "nor", "neither", "cannot", "non"})
 # Words a negation's scope reaches across: auxiliaries, articles, "to" ("decided not to act").
@@ -51,10 +53,15 @@ _JA_LIGHT = frozenset({"為る", "有る", "居る", "成る", "出来る", "ら
 
 @dataclass(frozen=True)
 class Polarity:
-    """The content words of a text: those stated plainly, and those said not to be so."""
+    """The content words of a text: those stated plainly, and those said not to be so, in
+    groups, one for each negation (or opposite word)."""
 
     plain: frozenset[str]
-    negated: frozenset[str]
+    groups: tuple[tuple[str, ...], ...]  # each in order: the first is the word negated first
+
+    @property
+    def negated(self) -> frozenset[str]:
+        return frozenset().union(*self.groups)
 
 
 @lru_cache(maxsize=1)
@@ -81,14 +88,16 @@ def _word(word: str) -> str:
     return _stem(word)
 
 
-def _english(run: str) -> list[tuple[str, bool]]:
-    """(content word, negated) for each content word of a run of Latin-script text."""
+def _english(run: str) -> list[tuple[str, int | None]]:
+    """(content word, the negation that governs it, numbered within the run) for each content
+    word of a run of Latin-script text."""
     run = re.sub(r"n['’]t\b", " not", run.replace("cannot", "can not"))
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, int | None]] = []
     left = 0  # content words the current negation may still govern
+    cue = 0
     for word in _EN_WORD.findall(run):
         if word in _EN_CUES:
-            left = _EN_SCOPE
+            left, cue = _EN_SCOPE, cue + 1
         elif not word[0].isalnum():
             left = 0 if word != "-" else left  # "non-binding" keeps its scope over the hyphen
         elif word in _EN_THROUGH:
@@ -96,32 +105,36 @@ def _english(run: str) -> list[tuple[str, bool]]:
         elif word in STOPWORDS:
             left = 0
         else:
-            out.append((_stem(word), left > 0))
+            out.append((_stem(word), cue if left > 0 else None))
             left = max(left - 1, 0)
     return out
 
 
-def _japanese(run: str) -> list[tuple[str, bool]]:
-    """(content word, negated) for each content word of a run of Japanese text."""
+def _japanese(run: str) -> list[tuple[str, int | None]]:
+    """(content word, the negation that governs it, numbered within the run) for each content
+    word of a run of Japanese text. Two negations of one word cancel: しなければならない (must
+    do) states the doing."""
     morphemes = _analyse(run)
-    negated: set[int] = set()
+    negations: Counter[int] = Counter()
     for i, m in enumerate(morphemes):
         pos, form = m.part_of_speech()[0], m.normalized_form()
         if pos == "接頭辞" and form in _JA_PREFIXES and i + 1 < len(morphemes):
-            negated.add(i + 1)
+            negations[i + 1] += 1
         elif form in _JA_NEGATIONS and pos in ("助動詞", "形容詞"):
             j = i - 1
             while j >= 0 and (
                 morphemes[j].part_of_speech()[0] in _JA_THROUGH_POS
                 or morphemes[j].normalized_form() in _JA_LIGHT
+                or morphemes[j].normalized_form() in _JA_NEGATIONS
             ):
                 j -= 1
             if j >= 0:
-                negated.add(j)
+                negations[j] += 1
     out = []
     for i, m in enumerate(morphemes):
-        words = japanese_words(m.surface())
-        out.extend((w, i in negated) for w in words)
+        word = japanese_word(m)
+        if word and m.normalized_form() not in _JA_NEGATIONS:
+            out.append((word, i if negations[i] % 2 else None))
     return out
 
 
@@ -139,26 +152,36 @@ def polarity(text: str) -> Polarity:
     ['mandatori']
     """
     folded = normalize(text).casefold()
-    words: list[tuple[str, bool]] = []
+    words: list[tuple[str, tuple[int, int] | None]] = []  # (word, (run, negation) or None)
     last = 0
+    runs = []
     for match in _CJK_RUN.finditer(folded):
-        words.extend(_english(folded[last : match.start()]))
-        words.extend(_japanese(match.group(0)))
+        runs += [_english(folded[last : match.start()]), _japanese(match.group(0))]
         last = match.end()
-    words.extend(_english(folded[last:]))
+    runs.append(_english(folded[last:]))
+    for r, run in enumerate(runs):
+        words.extend((w, None if n is None else (r, n)) for w, n in run)
     opposite = _antonyms()
-    plain, negated = set(), set()
-    for word, is_negated in words:
+    plain: set[str] = set()
+    groups: dict[object, dict[str, None]] = {}
+    for k, (word, negation) in enumerate(words):
         if word in opposite:
             word, flip = opposite[word]
-            is_negated ^= flip
-        (negated if is_negated else plain).add(word)
-    return Polarity(frozenset(plain), frozenset(negated))
+            if flip:  # an opposite word is a negation of its own, or cancels the one it is in
+                negation = ("opposite", k) if negation is None else None
+        if negation is None:
+            plain.add(word)
+        else:
+            groups.setdefault(negation, {})[word] = None
+    return Polarity(frozenset(plain), tuple(tuple(g) for g in groups.values()))
 
 
 def contradiction(a: Polarity, b: Polarity) -> str | None:
-    """A word one of `a` and `b` states plainly and the other negates, if any, when they
-    negate no word in common.
+    """A word one of `a` and `b` negates and the other states only plainly, if any: the first
+    word a negation governs, or a further one the negating text does not also state plainly
+    ("did not pass AI legislation" says nothing against "AI" where the text also writes "AI
+    executive order"). A negation the other text shares (it negates a word of the same group)
+    is the same negation, however far each one's scope reaches.
 
     >>> claim = polarity("Japan restricts private companies from using DeepSeek.")
     >>> contradiction(claim, polarity("Japan has no specific restrictions on DeepSeek's use."))
@@ -166,10 +189,16 @@ def contradiction(a: Polarity, b: Polarity) -> str | None:
     >>> contradiction(polarity("Businesses are not required to report."),
     ...               polarity("It does not require businesses to report."))
     """
-    if a.negated & b.negated:
-        return None
-    flips = (a.negated & b.plain - b.negated) | (b.negated & a.plain - a.negated)
-    return min(flips) if flips else None
+    for one, other in ((a, b), (b, a)):
+        negated = other.negated
+        for group in one.groups:
+            if negated.intersection(group):
+                continue
+            head, rest = {group[0]}, set(group[1:]) - one.plain
+            flips = (head | rest) & (other.plain - negated)
+            if flips:
+                return min(flips)
+    return None
 
 
 def negates(text: str) -> bool:

@@ -297,14 +297,16 @@ def _analyse(run: str) -> list:  # type: ignore[type-arg]
 def japanese_words(run: str) -> tuple[str, ...]:
     """The content words of a run of Japanese text, by SudachiPy (short units, normalised
     forms: セーフティ and セーフティー meet), particles and auxiliaries dropped."""
-    out = []
-    for m in _analyse(run):
-        if m.part_of_speech()[0] in _JA_SKIP_POS:
-            continue
-        word = m.normalized_form().casefold()
-        if word not in _JA_STOPWORDS:
-            out.append(word)
-    return tuple(out)
+    return tuple(w for w in map(japanese_word, _analyse(run)) if w)
+
+
+def japanese_word(morpheme) -> str | None:  # type: ignore[no-untyped-def]
+    """The word a morpheme counts as in `japanese_words`, or None for a particle, an
+    auxiliary, a symbol or a light word."""
+    if morpheme.part_of_speech()[0] in _JA_SKIP_POS:
+        return None
+    word = morpheme.normalized_form().casefold()
+    return None if word in _JA_STOPWORDS else word
 
 
 _CJK_RUNS = re.compile(rf"[{CJK}]+")

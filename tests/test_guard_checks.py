@@ -2,6 +2,8 @@
 sentence cut off before its claim. Each is shown on several wordings, both ways, and switched
 off, on the real corpus passages and the real embedding model."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant.claims import lead_in, subject_stated, unfinished
@@ -52,6 +54,13 @@ def test_a_negation_said_another_way_agrees(claim):
         ("罰則を設けた。", "罰則は設けられていない。", True),
         ("罰則を設けていません。", "罰則は設けられていない。", False),
         ("罰則を設けず、指導で対応する。", "罰則は設けられていない。", False),
+        ("報告しなければならない。", "事業者は報告するものとする。", False),
+        (
+            "The President repealed the AI executive order.",
+            "The U.S. did not pass AI legislation, and the President repealed the AI "
+            "executive order.",
+            False,
+        ),
     ],
 )
 def test_negation_and_opposite_words_in_both_languages(claim, unit, opposed):
@@ -81,7 +90,8 @@ def test_the_subject_of_a_shared_relation_must_be_the_sources(claim, stated):
     [
         ("The document released in 2019 to define its principles is.", "is"),
         ("The strategy was adopted by the.", "the"),
-        ("Its main purpose is to.", "to"),
+        ("Its main purpose is to promote and.", "and"),
+        ("Personal data must be complied with.", None),
         ("AIに関する基本原則は。", "は"),
         ("政府が公表した指針を。", "を"),
         ("The strategy was adopted in 2022.", None),
@@ -179,3 +189,42 @@ def test_the_checks_are_chosen_by_name_in_settings():
     assert Settings(guard_checks="none").guard_checks == frozenset()
     with pytest.raises(InputError, match="unknown guard check negation"):
         Settings().with_overrides(guard_checks="negation")
+
+
+LAWS = Path(__file__).resolve().parents[2] / "shared" / "laws"
+
+
+def _statute_sentences(name):
+    from assistant.laws import load_egov_xml
+    from assistant.text import sentences
+
+    path = LAWS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not on this machine")
+    text = load_egov_xml(path.read_bytes(), name).text
+    return [text[a:b].strip() for a, b in sentences(text) if b - a > 20]
+
+
+@pytest.mark.parametrize(
+    ("name", "duty", "flipped", "same"),
+    [
+        ("appi.en.jlt.xml", " must ", " must not ", " is required to "),
+        ("appi.ja.egov.xml", "しなければならない", "してはならない", "するものとする"),
+    ],
+)
+def test_a_duty_turned_into_a_prohibition_is_seen_across_the_statute(name, duty, flipped, same):
+    """Every sentence of APPI that states a duty, its duty turned into a prohibition and said
+    another way: the prohibition is a contradiction in at least nine of ten, the rewording in
+    none (measured: 162 of 172 English, 99 of 104 Japanese)."""
+    duties = [s for s in _statute_sentences(name) if duty in s and flipped not in s]
+    assert len(duties) > 50
+    seen = [contradiction(polarity(s), polarity(s.replace(duty, flipped, 1))) for s in duties]
+    kept = [contradiction(polarity(s), polarity(s.replace(duty, same, 1))) for s in duties]
+    assert sum(x is not None for x in seen) >= 0.9 * len(duties)
+    assert all(x is None for x in kept)
+
+
+def test_statute_sentences_are_finished():
+    for name in ("appi.en.jlt.xml", "appi.ja.egov.xml"):
+        found = [s for s in _statute_sentences(name) if unfinished(s)]
+        assert len(found) <= 2, found  # table cells and list items ("…; and"), no more
