@@ -106,3 +106,15 @@ def test_the_model_check_needs_a_chat_model(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "writes answers without a chat model" in result.output
     assert not (tmp_path / "reports").exists()
+
+
+def test_whole_drafts_after_the_guard_count_what_a_user_reads(tmp_path, embedder):
+    settings = make_settings(tmp_path / "data")
+    loaded = drafts.load(ROOT / "eval")
+    whole = drafts.own_words(loaded, drafts.make_guard(settings, embedder))
+    assert set(whole) == {d.model for d in loaded}
+    for f in whole.values():
+        assert 0 < f["answered"] <= f["drafts"]
+        assert 0 < f["own"] <= f["kept"] and 0 < f["own_chars"] <= f["chars"]
+        assert 0.0 < f["own_share"] <= 1.0
+        assert f["wrong"] < f["kept"]

@@ -36,7 +36,7 @@ from ..claims import lead_in
 from ..embeddings import Embedder, make_embedder
 from ..errors import AssistantError
 from ..guard import Guard
-from ..markers import split_claims
+from ..markers import answer_sentences, split_claims
 from ..schema import Chunk, Passage
 from ..settings import Settings
 
@@ -66,6 +66,7 @@ class Draft:
     model: str
     passages: tuple[Passage, ...]
     sentences: tuple[Sentence, ...]
+    text: str = ""  # the whole draft, as the model wrote it
 
 
 def load(eval_dir: Path) -> list[Draft]:
@@ -108,7 +109,15 @@ def _draft(raw: dict[str, Any]) -> Draft:
                 s.get("source"),
             )
         )
-    return Draft(raw["id"], raw["split"], raw["lang"], raw["model"], passages, tuple(sentences))
+    return Draft(
+        raw["id"],
+        raw["split"],
+        raw["lang"],
+        raw["model"],
+        passages,
+        tuple(sentences),
+        raw.get("draft", ""),
+    )
 
 
 def _problem(sentence: dict[str, Any], passages: int) -> str | None:
@@ -230,6 +239,63 @@ def breakdown(rows: list[Judged]) -> dict[str, dict[str, Any]]:
     return {name: figures(group) for name, group in sorted(groups.items())}
 
 
+def own_words(drafts: Iterable[Draft], guard: Guard) -> dict[str, dict[str, Any]]:
+    """What a user reads of each whole draft after the guard, per model: answers given, the
+    sentences kept, how many are in the model's own words (not a passage's text copied), their
+    share of the answer text, and kept sentences labelled unsupported or contradicted."""
+    out: dict[str, dict[str, Any]] = {}
+    for draft in drafts:
+        if not draft.text:
+            continue
+        f = out.setdefault(
+            draft.model,
+            {
+                "drafts": 0,
+                "answered": 0,
+                "kept": 0,
+                "own": 0,
+                "chars": 0,
+                "own_chars": 0,
+                "wrong": 0,
+            },
+        )
+        guarded = guard.check(draft.text, list(draft.passages))
+        f["drafts"] += 1
+        f["answered"] += not guarded.abstained
+        sources = [_flat(p.chunk.text) for p in draft.passages]
+        labels = {_flat(x.text): x.label for x in draft.sentences}
+        quotes = [c.quote for c in guarded.citations]
+        for sentence, _ in answer_sentences(guarded.answer, quotes):
+            flat = _flat(sentence)
+            copied = any(flat.rstrip(".。") in source for source in sources)
+            f["kept"] += 1
+            f["chars"] += len(flat)
+            f["own"] += not copied
+            f["own_chars"] += 0 if copied else len(flat)
+            f["wrong"] += labels.get(flat) in ("unsupported", "contradicted")
+    for f in out.values():
+        f["own_share"] = round(f["own_chars"] / f["chars"], 3) if f["chars"] else None
+    return out
+
+
+def _whole_table(whole: dict[str, dict[str, Any]]) -> str:
+    lines = [
+        "Whole drafts after the guard (what a user reads):",
+        "",
+        "| model | drafts | answered | sentences kept | in own words | own words' share of text "
+        "| kept but labelled unsupported or contradicted |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for model, f in sorted(whole.items()):
+        cells = [model, f["drafts"], f["answered"], f["kept"], f["own"], f["own_share"], f["wrong"]]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def report(summary: dict[str, dict[str, Any]]) -> str:
     """The figures as a markdown table."""
 
@@ -253,11 +319,14 @@ def evaluate(
     """Run the guard on every recorded draft sentence; the breakdown and each decision."""
     drafts = load(settings.eval_dir)
     checks = ModelChecks(settings) if settings.guard_entailment else None
-    rows = judge(drafts, make_guard(settings, embedder, checks))
+    guard = make_guard(settings, embedder, checks)
+    rows = judge(drafts, guard)
     summary = breakdown(rows)
+    whole = own_words(drafts, guard)
     log(report(summary))
     return {
         "summary": summary,
+        "whole_drafts": whole,
         "model_check": checks
         and {
             "backend": settings.backend,
@@ -293,7 +362,8 @@ def write(
         if checked
         else ""
     )
-    text = f"# The guard on recorded drafts\n\n{how}{table}\n"
+    whole = _whole_table(result["whole_drafts"])
+    text = f"# The guard on recorded drafts\n\n{how}{table}\n\n{whole}\n"
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out_dir / "drafts.md", "json": out_dir / "drafts.json"}
     paths["markdown"].write_text(text, encoding="utf-8")
