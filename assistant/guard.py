@@ -14,6 +14,15 @@ unit of passage `n` (a sentence, or a list with its lead-in) that supports the s
   `min_similarity` cosine similarity with the unit, and any Latin-script names or acronyms in it
   must appear in the unit. This check is weaker: embeddings tell topic, not truth.
 
+A sentence in the passage's script may also pass in other words: at least the paraphrase
+overlap of its words in the unit and the paraphrase similarity to it (both fitted on the dev
+part of the recorded drafts, `bench/fit_guard.py`). Checks beyond words (`checks`, setting
+`guard_checks`, see `claims` and `polarity`): a sentence cut off before its claim is dropped,
+and a lead-in ("The principles are:") is kept only with something after it (`unfinished`); a
+unit that negates what the sentence states, or the other way round, supports nothing
+(`polarity`); optionally, a unit that says the shared relation of another subject supports
+nothing (`subject`).
+
 The score reported is the measured value over its threshold (1.0 or more passes). A marker
 whose passage does not support the sentence is removed; if another retrieved passage does, the
 citation moves there (models mis-number sources); a sentence the model left without a marker is
@@ -43,7 +52,7 @@ from .chunking import evidence_units
 from .claims import GUARD_DEFAULT, lead_in, subject_stated, unfinished
 from .injection import withheld
 from .markers import split_claims
-from .polarity import Polarity, contradiction, polarity
+from .polarity import contradiction, polarity
 from .schema import Citation, Passage, Unit
 from .settings import Settings
 from .text import script, tokens
@@ -187,8 +196,8 @@ class Guard:
                 continue
             if numbers - _numbers(unit.text):
                 continue  # a figure the passage does not state
-            if said and self._opposed(said, unit.text, same_script):
-                continue  # the passage says it is not so
+            if said and same_script and contradiction(said, polarity(unit.text)):
+                continue  # the passage says it is not so (across scripts words cannot be paired)
             if (
                 same_script
                 and "subject" in self.checks
@@ -215,15 +224,21 @@ class Guard:
         least_overlap, least_similarity = self.paraphrase
         return min(overlap / least_overlap, similarity / least_similarity)
 
-    @staticmethod
-    def _opposed(said: Polarity, unit: str, same_script: bool) -> bool:
-        """Whether `unit` negates what the claim states plainly, or the other way round; across
-        scripts, where words cannot be paired, whether one negates something and the other
-        nothing."""
-        heard = polarity(unit)
-        if same_script:
-            return contradiction(said, heard) is not None
-        return bool(said.negated) != bool(heard.negated)
+    def _objection(self, claim: str, units: list[Unit]) -> str | None:
+        """What the polarity or subject check found against `claim` in a unit that holds
+        enough of its words, for the reason a citation is removed."""
+        words = set(tokens(claim))
+        for unit in units:
+            if not words or len(words & set(tokens(unit.text))) < self.min_overlap * len(words):
+                continue
+            flipped = "polarity" in self.checks and contradiction(
+                polarity(claim), polarity(unit.text)
+            )
+            if flipped:
+                return f"it says otherwise: “{flipped}”"
+            if "subject" in self.checks and not subject_stated(claim, unit.text, unit.context):
+                return "it says this of another subject"
+        return None
 
     def check(self, draft: str, passages: list[Passage]) -> Guarded:
         removed: list[Removal] = []
@@ -262,9 +277,8 @@ class Guard:
                 elif score <= -1.0:
                     removed.append(Removal(claim, marker, "model check: source does not state it"))
                 else:
-                    removed.append(
-                        Removal(claim, marker, f"source does not support it ({score:.2f} < 1)")
-                    )
+                    why = self._objection(claim, units[marker - 1]) or f"{score:.2f} < 1"
+                    removed.append(Removal(claim, marker, f"source does not support it ({why})"))
             if not backing and (markers or self.cite_uncited):
                 # Models mis-number sources, or leave a sentence without any: a sentence that
                 # another retrieved passage supports is cited there (with `cite_uncited`, even

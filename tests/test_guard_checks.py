@@ -158,6 +158,8 @@ def test_each_check_drops_what_it_should_and_switched_off_does_not(
     off = make_guard(corpus_bot, checks_off=[check]).check(text, passages)
     assert on.abstained, on.answer
     assert not off.abstained, [r.reason for r in off.removed]
+    said = {"polarity": "says otherwise", "subject": "another subject", "unfinished": "sentence"}
+    assert any(said[check] in r.reason for r in on.removed), [r.reason for r in on.removed]
 
 
 def test_faithful_sentences_pass_every_check(corpus_bot, passages):
