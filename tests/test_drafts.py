@@ -21,9 +21,14 @@ THRESHOLDS = json.loads((ROOT / "eval" / "guard_thresholds.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory, embedder):
+def guard(tmp_path_factory, embedder):
     settings = make_settings(tmp_path_factory.mktemp("drafts") / "data")
-    return drafts.judge(drafts.load(ROOT / "eval"), drafts.make_guard(settings, embedder))
+    return drafts.make_guard(settings, embedder)  # keeps its vectors: one encoding for the module
+
+
+@pytest.fixture(scope="module")
+def judged(guard):
+    return drafts.judge(drafts.load(ROOT / "eval"), guard)
 
 
 def test_the_set_has_both_splits_languages_models_and_labels():
@@ -108,10 +113,9 @@ def test_the_model_check_needs_a_chat_model(tmp_path, monkeypatch):
     assert not (tmp_path / "reports").exists()
 
 
-def test_whole_drafts_after_the_guard_count_what_a_user_reads(tmp_path, embedder):
-    settings = make_settings(tmp_path / "data")
+def test_whole_drafts_after_the_guard_count_what_a_user_reads(guard):
     loaded = drafts.load(ROOT / "eval")
-    whole = drafts.own_words(loaded, drafts.make_guard(settings, embedder))
+    whole = drafts.own_words(loaded, guard)
     assert set(whole) == {d.model for d in loaded}
     for f in whole.values():
         assert 0 < f["answered"] <= f["drafts"]
