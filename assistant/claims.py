@@ -1,9 +1,9 @@
 """The shape of a generated sentence, read before its words are matched to a source.
 
 - `unfinished`: a sentence cut off before its predicate makes no claim, even when every word of
-  it is in a passage ("The document released in 2019 to define its principles is."): it ends on
-  a function word in English, or on a case or topic particle in Japanese (…原則は。).
-- `lead_in`: a sentence ending in a colon introduces what follows ("The principles are:"), and
+  it is in a passage ("The fund set up by the ministry to support start-ups is."): it ends on
+  a function word in English, or on a case or topic particle in Japanese (…措置は。).
+- `lead_in`: a sentence ending in a colon introduces what follows ("The conditions are:"), and
   is worth keeping only with what it introduces.
 - `subject_stated`: a small model keeps a source's wording and changes who does it ("This
   institute is chaired by X" from "The project team is chaired by X"). The claim and the unit
@@ -34,7 +34,8 @@ _UNFINISHED = frozenset(
     have had do does did can could should would will shall must may might its their our my
     your""".split()
 )
-_POSSESSIVE = re.compile(r"['’]s\b")  # "the AI PT's draft" names the AI PT as "the AI PT" does
+# "the ministry's plan" names the ministry as "the ministry" does
+_POSSESSIVE = re.compile(r"['’]s\b")
 _COLON_END = re.compile(r"[:：]\s*[.。]?\s*$")
 # The guard's checks beyond words and numbers, chosen by name (`guard_checks`): a sentence cut
 # off or left as a bare lead-in; a negation or opposite word the source does not share
@@ -49,7 +50,7 @@ MIN_RUN = 2  # content words a claim and a unit must share in a row to be aligne
 def lead_in(sentence: str) -> bool:
     """Whether `sentence` ends in a colon, introducing what follows.
 
-    >>> lead_in("The seven principles are:"), lead_in("以下の原則を示しました："), lead_in("It is.")
+    >>> lead_in("The conditions are:"), lead_in("次の条件を定めた："), lead_in("It is.")
     (True, True, False)
     """
     return bool(_COLON_END.search(sentence))
@@ -58,9 +59,9 @@ def lead_in(sentence: str) -> bool:
 def unfinished(sentence: str) -> str | None:
     """The function word a sentence stops on before its predicate, if it does.
 
-    >>> unfinished("The document released in 2019 to define its principles is.")
+    >>> unfinished("The fund set up by the ministry to support start-ups is.")
     'is'
-    >>> unfinished("AIに関する基本原則は。"), unfinished("It was released in 2019.")
+    >>> unfinished("事業者が講ずべき措置は。"), unfinished("It was released in 2021.")
     ('は', None)
     >>> unfinished("指針を公表しました。"), unfinished("It must issue a notice on this.")
     (None, None)

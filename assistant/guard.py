@@ -18,7 +18,7 @@ A sentence in the passage's script may also pass in other words: at least the pa
 overlap of its words in the unit and the paraphrase similarity to it (both fitted on the dev
 part of the recorded drafts, `bench/fit_guard.py`). Checks beyond words (`checks`, setting
 `guard_checks`, see `claims` and `polarity`): a sentence cut off before its claim is dropped,
-and a lead-in ("The principles are:") is kept only with something after it (`unfinished`); a
+and a lead-in ("The conditions are:") is kept only with something after it (`unfinished`); a
 unit that negates what the sentence states, or the other way round, supports nothing
 (`polarity`); optionally, a unit that says the shared relation of another subject supports
 nothing (`subject`).

@@ -11,15 +11,15 @@ text (in the form `text.tokens` writes it), whether a negation governs it:
   first other function word or punctuation ("not restricted | in Japan");
 - Japanese: ない, ず/ぬ/ん (ません), 無い/無し govern the content word their predicate is built
   on, reached backwards across auxiliaries, particles and light verbs (導入するべきではない →
-  導入; 規制はありません → 規制), and two that reach one word cancel (報告しなければならない,
-  "must report", states the reporting); the prefixes 非, 不, 無 and 未 govern the word they join
+  導入; 規制はありません → 規制), and two that reach one word cancel (提出しなければならない,
+  "must submit", states the submitting); the prefixes 非, 不, 無 and 未 govern the word they join
   (非拘束 → 拘束).
 
 Opposite words of the policy vocabulary (`data/antonyms.tsv`: restrict / allow, mandatory /
 voluntary, 義務 / 任意) are read as their pair's first word, negated: "voluntary" says
 "mandatory" is not so. `contradiction` compares two texts: a word one states plainly and the
-other negates, when the two negate no word in common (both saying "not required" agree however
-the rest is phrased).
+other negates, unless the first text shares that negation (both saying "not required" agree
+however far each one's scope reaches).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def _english(run: str) -> list[tuple[str, int | None]]:
 
 def _japanese(run: str) -> list[tuple[str, int | None]]:
     """(content word, the negation that governs it, numbered within the run) for each content
-    word of a run of Japanese text. Two negations of one word cancel: しなければならない (must
+    word of a run of Japanese text. Two negations of one word cancel: 〜なければならない (must
     do) states the doing."""
     morphemes = _analyse(run)
     negations: Counter[int] = Counter()
@@ -199,8 +199,3 @@ def contradiction(a: Polarity, b: Polarity) -> str | None:
             if flips:
                 return min(flips)
     return None
-
-
-def negates(text: str) -> bool:
-    """Whether any negation or opposite word governs a word of `text`."""
-    return bool(polarity(text).negated)

@@ -28,7 +28,6 @@ from make_drafts import MODEL_NAMES  # noqa: E402
 from assistant import Settings  # noqa: E402
 from assistant.embeddings import make_embedder  # noqa: E402
 from assistant.evaluate import drafts  # noqa: E402
-from assistant.markers import answer_sentences  # noqa: E402
 
 
 def main() -> None:
@@ -55,11 +54,9 @@ def main() -> None:
                 written += len(ids)
                 guarded = guard.check(text, list(draft.passages))
                 answered += not guarded.abstained
-                labels = {" ".join(s.text.split()): s.label for s in draft.sentences}
-                quotes = [c.quote for c in guarded.citations]
-                for sentence, _ in answer_sentences(guarded.answer, quotes):
+                for _, label in drafts.kept_sentences(draft, guarded):
                     kept += 1
-                    good += labels.get(" ".join(sentence.split())) in ("supported", "partial")
+                    good += label in ("supported", "partial")
             print(f"| {short} | {limit} | {written} | {answered} | {kept} | {good} |", flush=True)
 
 

@@ -88,11 +88,11 @@ def test_the_subject_of_a_shared_relation_must_be_the_sources(claim, stated):
 @pytest.mark.parametrize(
     ("sentence", "stop"),
     [
-        ("The document released in 2019 to define its principles is.", "is"),
+        ("The fund set up by the ministry to support start-ups is.", "is"),
         ("The strategy was adopted by the.", "the"),
         ("Its main purpose is to promote and.", "and"),
         ("Personal data must be complied with.", None),
-        ("AIに関する基本原則は。", "は"),
+        ("事業者が講ずべき措置は。", "は"),
         ("政府が公表した指針を。", "を"),
         ("The strategy was adopted in 2022.", None),
         ("政府は指針を公表しました。", None),
@@ -104,9 +104,9 @@ def test_a_sentence_cut_off_before_its_claim(sentence, stop):
 
 
 def test_lead_ins_end_in_a_colon():
-    assert lead_in("The principles are:") and lead_in("以下の原則を示しました：")
+    assert lead_in("The conditions are:") and lead_in("次の条件を定めた：")
     assert lead_in("The Hiroshima AI Process Comprehensive Policy Framework:.")
-    assert not lead_in("The principles are set out in Article 3.")
+    assert not lead_in("The conditions are set out in Article 3.")
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from ..chunking import evidence_units
 from ..claims import lead_in
 from ..embeddings import Embedder, make_embedder
 from ..errors import AssistantError
-from ..guard import Guard
+from ..guard import Guard, Guarded
 from ..markers import answer_sentences, split_claims
 from ..schema import Chunk, Passage
 from ..settings import Settings
@@ -263,19 +263,25 @@ def own_words(drafts: Iterable[Draft], guard: Guard) -> dict[str, dict[str, Any]
         f["drafts"] += 1
         f["answered"] += not guarded.abstained
         sources = [_flat(p.chunk.text) for p in draft.passages]
-        labels = {_flat(x.text): x.label for x in draft.sentences}
-        quotes = [c.quote for c in guarded.citations]
-        for sentence, _ in answer_sentences(guarded.answer, quotes):
-            flat = _flat(sentence)
+        for flat, label in kept_sentences(draft, guarded):
             copied = any(flat.rstrip(".。") in source for source in sources)
             f["kept"] += 1
             f["chars"] += len(flat)
             f["own"] += not copied
             f["own_chars"] += 0 if copied else len(flat)
-            f["wrong"] += labels.get(flat) in ("unsupported", "contradicted")
+            f["wrong"] += label in ("unsupported", "contradicted")
     for f in out.values():
         f["own_share"] = round(f["own_chars"] / f["chars"], 3) if f["chars"] else None
     return out
+
+
+def kept_sentences(draft: Draft, guarded: Guarded) -> list[tuple[str, str | None]]:
+    """Each sentence the guard kept of a whole draft (whitespace made single), with its label
+    if it is one of the draft's recorded sentences unchanged (a sentence cut short is not)."""
+    labels = {_flat(x.text): x.label for x in draft.sentences}
+    quotes = [c.quote for c in guarded.citations]
+    kept = [_flat(sentence) for sentence, _ in answer_sentences(guarded.answer, quotes)]
+    return [(flat, labels.get(flat)) for flat in kept]
 
 
 def _whole_table(whole: dict[str, dict[str, Any]]) -> str:
