@@ -13,6 +13,10 @@
   initiative" names what the sentence before says); elsewhere a claim may use a word the unit
   does not. Nothing is asked of a claim that shares no run of two words with the unit, or says
   nothing before it.
+- `points_back`: a sentence whose subject is a demonstrative or a pronoun ("This body…",
+  "They…", 「この制度は…」) says something of what the sentence before it names; a source can
+  only back it where it speaks of that same thing, so the guard holds it to the sources of the
+  sentence before it (`antecedent`).
 """
 
 from __future__ import annotations
@@ -39,12 +43,26 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _COLON_END = re.compile(r"[:：]\s*[.。]?\s*$")
 # The guard's checks beyond words and numbers, chosen by name (`guard_checks`): a sentence cut
 # off or left as a bare lead-in; a negation or opposite word the source does not share
-# (`polarity`); a subject the source does not give the shared relation. `subject` is off by
-# default: on the drafts it removes swapped subjects, and as many true sentences whose subject
-# is a pronoun-like "this body" or a paraphrase (figures in the README).
-GUARD_CHECKS = ("unfinished", "polarity", "subject")
-GUARD_DEFAULT = ("unfinished", "polarity")
+# (`polarity`); a sentence whose subject points back, held to the sources of the sentence it
+# points to (`antecedent`); a subject the source does not give the shared relation. `subject`
+# is off by default: on the drafts it removes swapped subjects, and as many true sentences
+# whose subject is a pronoun-like "this body" or a paraphrase (figures in the README).
+GUARD_CHECKS = ("unfinished", "polarity", "antecedent", "subject")
+GUARD_DEFAULT = ("unfinished", "polarity", "antecedent")
 MIN_RUN = 2  # content words a claim and a unit must share in a row to be aligned
+# English words that, opening a sentence, make its subject something named before it ("that"
+# is left out: it opens clauses too).
+_POINTER = re.compile(r"(this|these|those|such|it|its|they|their)\b", re.IGNORECASE)
+# "It is important to note that…", "It seems…": an "it" that stands for nothing.
+_EXPLETIVE = re.compile(
+    r"it\s+(?:(?:is|was|will\s+be|has\s+been)\s+\w+\s+(?:to|that|whether)|seems|appears)\b",
+    re.IGNORECASE,
+)
+_OPENING = " \t\"'“‘(「*-•"  # what may stand before a sentence's first word
+_FIRST_CJK = re.compile(rf"[{CJK}]+")
+_JA_DEMONSTRATIVES = frozenset({"この", "その", "あの"})  # 連体詞 that point
+_JA_POINTING_PREFIXES = frozenset({"同", "本", "当", "当該"})  # 同機関, 本制度, 当該事業者
+_JA_SUBJECT_PARTICLES = frozenset({"は", "が", "も"})
 
 
 def lead_in(sentence: str) -> bool:
@@ -77,6 +95,39 @@ def unfinished(sentence: str) -> str | None:
         if pos[0] == "助詞" and pos[1] in ("格助詞", "係助詞"):
             return last.surface()
     return None
+
+
+def points_back(sentence: str) -> str | None:
+    """The word that makes the subject of `sentence` point to something named before it: an
+    opening demonstrative or pronoun in English (not an "it" that stands for nothing), or in
+    Japanese a demonstrative (これ, この, 同, 本, 当該…) opening the phrase marked as the
+    subject (は, が, も).
+
+    >>> points_back("This body sets the rules."), points_back("These include data privacy.")
+    ('this', 'these')
+    >>> points_back("It is important to note that the law passed."), points_back("The Act…")
+    (None, None)
+    >>> points_back("この制度は任意である。"), points_back("その後、政府は指針を公表した。")
+    ('この', None)
+    """
+    text = normalize(sentence).lstrip(_OPENING)
+    pointer = _POINTER.match(text)
+    if pointer:
+        return None if _EXPLETIVE.match(text) else pointer.group(1)
+    run = _FIRST_CJK.match(text)
+    if not run:
+        return None
+    first, *rest = _analyse(run.group())
+    pos = first.part_of_speech()[0]
+    if not (
+        pos == "代名詞"
+        or (pos == "連体詞" and first.surface() in _JA_DEMONSTRATIVES)
+        or first.surface() in _JA_POINTING_PREFIXES
+    ):
+        return None
+    particles = (m.surface() for m in rest if m.part_of_speech()[0] == "助詞")
+    subject = next((p for p in particles if p != "の"), None)  # これらの原則は
+    return first.surface() if subject in _JA_SUBJECT_PARTICLES else None
 
 
 @lru_cache(maxsize=4096)

@@ -20,8 +20,11 @@ part of the recorded drafts, `bench/fit_guard.py`). Checks beyond words (`checks
 `guard_checks`, see `claims` and `polarity`): a sentence cut off before its claim is dropped,
 and a lead-in ("The conditions are:") is kept only with something after it (`unfinished`); a
 unit that negates what the sentence states, or the other way round, supports nothing
-(`polarity`); optionally, a unit that says the shared relation of another subject supports
-nothing (`subject`).
+(`polarity`); a sentence whose subject points back ("This body…", 「同機関は…」) says
+something of what the sentence before it names, so only a passage backing that sentence may
+back it (or a passage of the same document that opens by pointing back itself, as a statute's
+"this Act" does), and after a dropped sentence it is dropped too (`antecedent`); optionally, a
+unit that says the shared relation of another subject supports nothing (`subject`).
 
 The score reported is the measured value over its threshold (1.0 or more passes). A marker
 whose passage does not support the sentence is removed; if another retrieved passage does, the
@@ -49,7 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunking import evidence_units
-from .claims import GUARD_DEFAULT, lead_in, subject_stated, unfinished
+from .claims import GUARD_DEFAULT, lead_in, points_back, subject_stated, unfinished
 from .injection import withheld
 from .markers import split_claims
 from .polarity import contradiction, polarity
@@ -256,23 +259,48 @@ class Guard:
                 return -score, i  # the words are there, but the model says it is not stated
             return score, i
 
+        def reaches(antecedent: list[tuple[int, Unit]] | None, p: int, i: int) -> bool:
+            """Whether unit `i` of passage `p` may back a sentence whose subject points back to
+            the sentence backed by `antecedent`: it is in a passage that backs that sentence,
+            or it opens its passage pointing back itself (a statute's "this Act" names its
+            document) in the same document."""
+            if not antecedent or p in {q for q, _ in antecedent}:
+                return True
+            documents = {passages[q].chunk.doc_id for q, _ in antecedent}
+            opens = i == 0 and points_back(units[p][0].text) is not None
+            return opens and passages[p].chunk.doc_id in documents
+
         kept: list[tuple[str, list[tuple[int, Unit]]]] = []  # sentence, [(passage index, unit)]
+        # What backs the sentence before (empty: it was dropped; None: there is none to point
+        # to, or it was a question, so a "this" points to what the question names).
+        before: list[tuple[int, Unit]] | None = None
         for (claim, markers), vector in zip(claims, claim_vectors, strict=True):
             backing: list[tuple[int, Unit]] = []
             if _is_question(claim):
                 removed.append(Removal(claim, None, "sentence dropped: a question, not a claim"))
+                before = None
                 continue
-            stop = "unfinished" in self.checks and unfinished(claim)
-            if stop:
-                reason = f"sentence dropped: cut off before its claim (ends on “{stop}”)"
-                removed.append(Removal(claim, None, reason))
+            cut = "unfinished" in self.checks and unfinished(claim)
+            pointer = "antecedent" in self.checks and before is not None and points_back(claim)
+            if cut or (pointer and not before):
+                why = (
+                    f"cut off before its claim (ends on “{cut}”)"
+                    if cut
+                    else f"“{pointer}” points to a sentence that was dropped"
+                )
+                removed.append(Removal(claim, None, f"sentence dropped: {why}"))
+                before = []
                 continue
+            antecedent = before if pointer else None
             for marker in dict.fromkeys(markers):
                 if not 1 <= marker <= len(passages):
                     removed.append(Removal(claim, marker, "marker points at no source"))
                     continue
                 score, i = support(claim, vector, marker - 1)
-                if score >= 1.0:
+                if score >= 1.0 and not reaches(antecedent, marker - 1, i):
+                    why = f"“{pointer}” refers to the sentence before, which it does not back"
+                    removed.append(Removal(claim, marker, f"source does not support it ({why})"))
+                elif score >= 1.0:
                     backing.append((marker - 1, units[marker - 1][i]))
                 elif score <= -1.0:
                     removed.append(Removal(claim, marker, "model check: source does not state it"))
@@ -286,9 +314,11 @@ class Guard:
                 # The words are checked against every other passage, the model (if any) only
                 # against the best of them: one call per sentence, not one per passage.
                 scored = [
-                    (self.support(claim, vector, units[p], vectors[p]), p)
+                    ((score, i), p)
                     for p in range(len(passages))
                     if p + 1 not in markers
+                    for score, i in [self.support(claim, vector, units[p], vectors[p])]
+                    if reaches(antecedent, p, i)
                 ]
                 (score, i), p = max(scored, default=((0.0, -1), -1))
                 if score >= 1.0 and self.entails and not self.entails(units[p][i].text, claim):
@@ -299,6 +329,7 @@ class Guard:
                     removed.append(
                         Removal(claim, None, f"citation {how}: source [{p + 1}] supports it")
                     )
+            before = backing
             if backing and any(claim == k for k, _ in kept):
                 removed.append(Removal(claim, None, "sentence dropped: repeats an earlier one"))
             elif backing:

@@ -1,12 +1,13 @@
-"""The guard's checks beyond word overlap: negation and opposite words, a swapped subject, and a
-sentence cut off before its claim. Each is shown on several wordings, both ways, and switched
-off, on the real corpus passages and the real embedding model."""
+"""The guard's checks beyond word overlap: negation and opposite words, a swapped subject, a
+subject that points back, and a sentence cut off before its claim. Each is shown on several
+wordings, both ways, and switched off, on the real corpus passages and the real embedding
+model."""
 
 from pathlib import Path
 
 import pytest
 
-from assistant.claims import lead_in, subject_stated, unfinished
+from assistant.claims import lead_in, points_back, subject_stated, unfinished
 from assistant.guard import Guard
 from assistant.polarity import contradiction, polarity
 
@@ -103,6 +104,31 @@ def test_a_sentence_cut_off_before_its_claim(sentence, stop):
     assert unfinished(sentence) == stop
 
 
+@pytest.mark.parametrize(
+    ("sentence", "pointer"),
+    [
+        ("This body is responsible for evaluation methods.", "this"),
+        ("These include promoting transparency.", "these"),
+        ("It was set up in February 2024.", "it"),
+        ("Its members include the ministries.", "its"),
+        ("“Such measures are voluntary.”", "such"),
+        ("この組織は評価手法を開発する。", "この"),
+        ("これらの原則は三つの理念に基づく。", "これ"),
+        ("同機関は二〇二四年に設立された。", "同"),
+        ("当該事業者は報告しなければならない。", "当該"),
+        # an "it" that stands for nothing, and sentences that name their own subject
+        ("It is important to note that the guidelines are voluntary.", None),
+        ("It seems the bill was delayed.", None),
+        ("The institute was set up in February 2024.", None),
+        ("その後、政府は指針を公表した。", None),
+        ("同様に、事業者は報告する。", None),
+        ("政府はこの指針を公表した。", None),
+    ],
+)
+def test_a_subject_that_points_back(sentence, pointer):
+    assert points_back(sentence) == pointer
+
+
 def test_lead_ins_end_in_a_colon():
     assert lead_in("The conditions are:") and lead_in("次の条件を定めた：")
     assert lead_in("The Hiroshima AI Process Comprehensive Policy Framework:.")
@@ -186,7 +212,7 @@ def test_the_checks_are_chosen_by_name_in_settings():
     from assistant.errors import InputError
     from assistant.settings import Settings
 
-    assert Settings().guard_checks == {"unfinished", "polarity"}
+    assert Settings().guard_checks == {"unfinished", "polarity", "antecedent"}
     assert Settings(guard_checks="subject, polarity").guard_checks == {"subject", "polarity"}
     assert Settings(guard_checks="none").guard_checks == frozenset()
     with pytest.raises(InputError, match="unknown guard check negation"):
@@ -230,3 +256,92 @@ def test_statute_sentences_are_finished():
     for name in ("appi.en.jlt.xml", "appi.ja.egov.xml"):
         found = [s for s in _statute_sentences(name) if unfinished(s)]
         assert len(found) <= 2, found  # table cells and list items ("…; and"), no more
+
+
+@pytest.mark.parametrize(
+    "pointing",
+    [
+        "This body is chaired by Masaaki Taira, the new Minister for Digital Transformation",
+        "It is chaired by Masaaki Taira, the new Minister for Digital Transformation",
+        "This team is chaired by Masaaki Taira, the new Minister for Digital Transformation",
+        "Its chair is Masaaki Taira, the new Minister for Digital Transformation",
+    ],
+)
+def test_a_subject_that_points_back_is_held_to_the_sources_before_it(
+    corpus_bot, passages, pointing
+):
+    """After a sentence about the AI PT the pointing sentence is true and kept; after a
+    sentence about DeepSeek it says the chair of something else and is dropped, unless the
+    check is switched off (the source's words are the same either way)."""
+    d, c = marker(passages, "DeepSeek’s use"), marker(passages, "Masaaki")
+    guard = make_guard(corpus_bot, checks_off=["subject"])
+    team = "The LDP has established a dedicated Project Team on AI Evolution and Implementation"
+    right = guard.check(f"{team} [{c}]. {pointing} [{c}].", passages)
+    assert pointing in right.answer, [r.reason for r in right.removed]
+    deepseek = "Japan has no specific restrictions on DeepSeek’s use by private entities"
+    for markers in (f"[{c}]", ""):  # cited to the true source, or left for the guard to cite
+        wrong = guard.check(f"{deepseek} [{d}]. {pointing} {markers}.", passages)
+        assert deepseek in wrong.answer and pointing not in wrong.answer, wrong.answer
+        off = make_guard(corpus_bot, checks_off=["subject", "antecedent"])
+        assert pointing in off.check(f"{deepseek} [{d}]. {pointing} {markers}.", passages).answer
+    dropped = guard.check(f"The AI PT was founded in 1990 [{c}]. {pointing} [{c}].", passages)
+    assert dropped.abstained
+    assert any("points to a sentence that was dropped" in r.reason for r in dropped.removed)
+
+
+def _documents(*names):
+    from assistant.chunking import chunk_document
+    from assistant.corpus import read_paths
+    from assistant.schema import Passage
+
+    paths = [Path(__file__).resolve().parents[1] / "corpus"] + [LAWS / n for n in names]
+    if not all(p.exists() for p in paths):
+        pytest.skip("the statutes are not on this machine")
+    for document in read_paths(paths, max_bytes=50_000_000):
+        yield [Passage(c, document.title, 0.0) for c in chunk_document(document)]
+
+
+def test_pointing_sentences_of_real_documents(corpus_bot):
+    """Every sentence of the corpus and of APPI (both languages) whose subject points back:
+    quoted after the sentence its source puts before it, it is kept; after a sentence of
+    another passage of the same document, it is dropped, unless it opens its passage pointing
+    at the document itself (a statute's この法律, this Act), which names the same thing after
+    any sentence of that statute. Measured: 8 of 8 kept and 8 of 8 dropped; of 24 sentences
+    opening their passage (22 in APPI), 22 kept, as many as with the check off."""
+    from assistant.chunking import evidence_units
+
+    guard, off = (
+        make_guard(corpus_bot, ["subject"]),
+        make_guard(corpus_bot, ["subject", "antecedent"]),
+    )
+    kept = dropped = opening = opening_off = cases = openings = 0
+    for passages in _documents("appi.en.jlt.xml", "appi.ja.egov.xml"):
+        units = {p.chunk.chunk_id: evidence_units(p.chunk) for p in passages}
+        plain = [(p, u) for p in passages for u in units[p.chunk.chunk_id][:1]]
+        # a whole sentence that names its own subject (a heading or a list item ending in no
+        # full stop would run on into the next sentence)
+        plain = [
+            (p, u) for p, u in plain if not points_back(u.text) and u.text.rstrip()[-1] in ".。"
+        ]
+        for n, p in enumerate(passages):
+            mine = units[p.chunk.chunk_id]
+            other, before = plain[(n * 7919) % len(plain)]  # another passage, the same each run
+            if other is p:
+                continue
+            for k, unit in enumerate(mine):
+                if not points_back(unit.text) or (k and points_back(mine[k - 1].text)):
+                    continue
+                head = unit.text.strip()[:30]
+                after = f"{before.text} [1] {unit.text} [2]"
+                if k:
+                    cases += 1
+                    own = guard.check(f"{mine[k - 1].text} [1] {unit.text} [1]", [p])
+                    kept += head in own.answer
+                    dropped += head not in guard.check(after, [other, p]).answer
+                else:
+                    openings += 1
+                    opening += head in guard.check(after, [other, p]).answer
+                    opening_off += head in off.check(after, [other, p]).answer
+    assert cases >= 8 and openings >= 20
+    assert kept == cases and dropped == cases
+    assert opening == opening_off >= 0.8 * openings

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..chunking import evidence_units
-from ..claims import lead_in
+from ..claims import lead_in, points_back
 from ..embeddings import Embedder, make_embedder
 from ..errors import AssistantError
 from ..guard import Guard, Guarded
@@ -185,21 +185,29 @@ class Judged:
 
 
 def judge(drafts: Iterable[Draft], guard: Guard) -> list[Judged]:
-    """Each sentence through the guard on its own, with its markers, over its draft's passages;
-    a lead-in ("… are:") with the sentence that follows it in the draft, as the guard keeps a
-    lead-in only with what it introduces."""
+    """Each sentence through the guard on its own, with its markers, over its draft's passages,
+    with what the guard reads it by: a lead-in ("… are:") with the sentence that follows it in
+    the draft (the guard keeps a lead-in only with what it introduces), and a sentence whose
+    subject points back ("This body…") after the sentences it points to (the guard holds it to
+    their sources)."""
     out = []
     for draft in drafts:
         for k, s in enumerate(draft.sentences):
             following = [f for f in draft.sentences[k + 1 :] if f.text != s.text][:1]
-            if not (lead_in(s.text) and following):
+            after = following if lead_in(s.text) else []
+            first = k
+            while first and points_back(draft.sentences[first].text):
+                first -= 1  # back to the sentence the chain of pointers starts from
+            before = [b for b in draft.sentences[first:k] if b.text != s.text]
+            if not (before or after):
                 guarded = guard.check(_marked(s), list(draft.passages))
                 reasons = "; ".join(r.reason for r in guarded.removed)
                 out.append(Judged(s, bool(guarded.citations), reasons))
                 continue
-            text = _marked(s) + " " + _marked(following[0])
+            text = " ".join(_marked(x) for x in [*before, s, *after])
             guarded = guard.check(text, list(draft.passages))
-            mine = [r for r in guarded.removed if r.sentence == split_claims(text)[0][0]]
+            claim = split_claims(text)[len(split_claims(" ".join(map(_marked, before))))][0]
+            mine = [r for r in guarded.removed if r.sentence == claim]
             dropped = any(r.reason.startswith("sentence dropped") for r in mine)
             kept = bool(guarded.citations) and not dropped
             out.append(Judged(s, kept, "; ".join(r.reason for r in mine)))
