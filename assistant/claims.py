@@ -50,6 +50,14 @@ _COLON_END = re.compile(r"[:：]\s*[.。]?\s*$")
 GUARD_CHECKS = ("unfinished", "polarity", "antecedent", "subject")
 GUARD_DEFAULT = ("unfinished", "polarity", "antecedent")
 MIN_RUN = 2  # content words a claim and a unit must share in a row to be aligned
+CUT_WORDS = 4  # the claim's last words that must run on in the unit for it to be cut short
+_LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+_FINAL_COMMA = re.compile(r"[,;]\s*$")
+# The same clause going on: a space and a word that is not a conjunction or relative starting
+# a new clause; what it says is quoted up to the clause's end.
+_GOES_ON = re.compile(
+    r"\s+(?!(?:and|or|but|which|who|while|whereas)\b)([^\W\d][^.;:!?,()\[\]]*)", re.IGNORECASE
+)
 # English words that, opening a sentence, make its subject something named before it ("that"
 # is left out: it opens clauses too).
 _POINTER = re.compile(r"(this|these|those|such|it|its|they|their)\b", re.IGNORECASE)
@@ -128,6 +136,32 @@ def points_back(sentence: str) -> str | None:
     particles = (m.surface() for m in rest if m.part_of_speech()[0] == "助詞")
     subject = next((p for p in particles if p != "の"), None)  # これらの原則は
     return first.surface() if subject in _JA_SUBJECT_PARTICLES else None
+
+
+def cut_short(claim: str, unit: str) -> str | None:
+    """What `unit` goes on to say where `claim` stops mid-clause, if it does: the claim's last
+    `CUT_WORDS` words are a run of the unit (across punctuation) that the unit continues with
+    another word of the same clause, or the claim stops on a comma. English only: a Japanese
+    sentence's end is not told apart from a clause's by its words alone.
+
+    >>> unit = "Its focal points include privacy, and fostering global partnerships for research."
+    >>> cut_short("The focal points include privacy, and fostering", unit)
+    'global partnerships for research'
+    >>> cut_short("Its focal points include privacy,", unit), cut_short("It fosters privacy.", unit)
+    ('…', None)
+    """
+    text = _END.sub("", claim)
+    if text.endswith((",", ";")) and _FINAL_COMMA.search(claim.rstrip()):
+        return "…"
+    words = _LATIN_WORD.findall(text.casefold())
+    if len(words) < CUT_WORDS:
+        return None
+    run = r"\W+".join(map(re.escape, words[-CUT_WORDS:]))
+    found = re.search(rf"\b{run}\b", unit.casefold())
+    if not found:
+        return None
+    rest = _GOES_ON.match(unit, found.end())
+    return " ".join(rest.group(1).split()) if rest else None
 
 
 @lru_cache(maxsize=4096)

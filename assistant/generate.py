@@ -143,6 +143,10 @@ class GenerativeAnswerer:
                 {"sentence": r.sentence, "marker": r.marker, "reason": r.reason}
                 for r in guarded.removed
             ],
+            "partial": [
+                {"sentence": x.sentence, "markers": list(x.markers), "goes_on": x.goes_on}
+                for x in guarded.partial
+            ],
         }
         if guarded.abstained:
             return Answer(question, ABSTENTION, True, backend=self.name, guard=report)

@@ -5,7 +5,8 @@ claims and are dropped. For each sentence and each `[n]` it carries, the guard l
 unit of passage `n` (a sentence, or a list with its lead-in) that supports the sentence:
 
 - every number in the sentence (years, days, counts; a month's name counts as its number, and
-  "May", "March" and "August" only where they name the month) must appear in the unit;
+  "May", "March" and "August" only where they name the month; "second" and "three" count as 2
+  and 3) must appear in the unit;
 - a sentence written mostly in the passage's script must have at least `min_overlap` of its
   content words (stemmed, stop words dropped) in the unit: strict on purpose, since a small model
   that swaps a subject ("The Japanese government chairs the AI PT") keeps most of the words but
@@ -34,7 +35,9 @@ often write a correct sentence and forget the marker); a sentence left without s
 dropped, and so is a repeat of an earlier sentence. Markers are renumbered in order of
 appearance, each citation quoting its supporting unit verbatim, and when nothing supported is
 left the answer abstains.
-Everything removed is reported with its reason.
+Everything removed is reported with its reason, and a kept sentence that stops where its source
+goes on ("…and fostering" of "…and fostering global partnerships") is marked as partial, with
+what the source goes on to say.
 
 Optionally (`entails`, setting `guard_entailment`), a sentence that passed these checks is put
 to the chat model itself as a yes/no question: does this unit state this sentence? A "no" removes
@@ -52,7 +55,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunking import evidence_units
-from .claims import GUARD_DEFAULT, lead_in, points_back, subject_stated, unfinished
+from .claims import (
+    GUARD_DEFAULT,
+    cut_short,
+    lead_in,
+    points_back,
+    subject_stated,
+    unfinished,
+)
 from .injection import withheld
 from .markers import split_claims
 from .polarity import contradiction, polarity
@@ -70,6 +80,17 @@ _MONTH = re.compile(rf"\b({'|'.join(_MONTHS)})\b", re.IGNORECASE)
 _ALSO_WORDS = frozenset({"may", "march", "august"})
 _DAY_OR_YEAR_AFTER = re.compile(r",?\s+\d{1,4}(?!\d)")  # May 14, May 2025, March 3rd
 _DAY_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+$", re.IGNORECASE)  # 14 May
+# Numbers written as words count as their figures: "the second policy document" states a 2
+# that "the first policy document" does not. "one" is left out (it is also a pronoun).
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
+_CARDINALS = "_ two three four five six seven eight nine ten eleven twelve"
+_WORD_NUMBERS = {
+    **{w: str(i) for i, w in enumerate(_ORDINALS.split(), start=1)},
+    **{w: str(i) for i, w in enumerate(_CARDINALS.split(), start=1) if w != "_"},
+}
+_NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBERS)})\b", re.IGNORECASE)
+# "First, …", "Secondly, …" open a step of the answer, not a count.
+_STEP = re.compile(rf"(?:^|[.!?]\s+)\W*(?:{'|'.join(_ORDINALS.split())})(?:ly)?\s*,", re.I)
 _OPENING = " \t\"'“‘(「*-•"  # what may stand between a sentence's start and its first word
 _SENTENCE_END = ".!?。！？\n"
 
@@ -83,11 +104,22 @@ class Removal:
     reason: str
 
 
+@dataclass(frozen=True)
+class Partial:
+    """A kept sentence that stops where its source goes on (`claims.cut_short`): true as far
+    as it goes, and marked so, with what the source goes on to say."""
+
+    sentence: str
+    markers: tuple[int, ...]
+    goes_on: str
+
+
 @dataclass
 class Guarded:
     answer: str
     citations: list[Citation]
     removed: list[Removal] = field(default_factory=list)
+    partial: list[Partial] = field(default_factory=list)
 
     @property
     def abstained(self) -> bool:
@@ -101,8 +133,14 @@ def _numbers(text: str) -> set[str]:
     ['2025', '28', '5', '6']
     >>> sorted(_numbers("The mayor may speak, and they march on 01 October."))
     ['1', '10']
+    >>> sorted(_numbers("First, the second report named three bodies; one of them led."))
+    ['2', '3']
     """
     found = {n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
+    steps = [m.span() for m in _STEP.finditer(text)]
+    for match in _NUMBER_WORD.finditer(text):
+        if not any(a <= match.start() < b for a, b in steps):
+            found.add(_WORD_NUMBERS[match[1].casefold()])
     for match in _MONTH.finditer(text):
         word = match[1].casefold()
         if word not in _ALSO_WORDS or _names_month(text, match):
@@ -357,9 +395,10 @@ class Guard:
     ) -> Guarded:
         citations: list[Citation] = []
         by_unit: dict[tuple[str, int], int] = {}
-        parts = []
+        parts, partial = [], []
         for claim, backing in kept:
             markers = []
+            goes_on = cut_short(claim, backing[0][1].text)
             for p, unit in backing:
                 chunk = passages[p].chunk
                 key = (chunk.chunk_id, unit.start)
@@ -370,4 +409,6 @@ class Guard:
                     )
                 markers.append(by_unit[key])
             parts.append(claim + " " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))
-        return Guarded(" ".join(parts), citations, removed)
+            if goes_on:
+                partial.append(Partial(claim, tuple(dict.fromkeys(markers)), goes_on))
+        return Guarded(" ".join(parts), citations, removed, partial)

@@ -55,6 +55,15 @@ def test_contradicted_sentences_kept_stay_within_the_gate(judged, group):
     assert measured <= THRESHOLDS["contradicted_kept_at_most"][group]
 
 
+@pytest.mark.parametrize("group", list(THRESHOLDS["marked_partial"]))
+def test_partial_sentences_are_marked_and_no_others(judged, group):
+    marked = drafts.breakdown(judged)[group]["marked_partial"]
+    gate = THRESHOLDS["marked_partial"][group]
+    assert marked["partial"] >= gate["partial_at_least"], marked
+    others = marked["supported"] + marked["unsupported"] + marked["contradicted"]
+    assert others <= gate["others_at_most"], marked
+
+
 def test_every_sentence_is_judged_once_with_a_reason_when_dropped(judged):
     total = sum(len(d.sentences) for d in drafts.load(ROOT / "eval"))
     assert len(judged) == total

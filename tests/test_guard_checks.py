@@ -345,3 +345,86 @@ def test_pointing_sentences_of_real_documents(corpus_bot):
     assert cases >= 8 and openings >= 20
     assert kept == cases and dropped == cases
     assert opening == opening_off >= 0.8 * openings
+
+
+FIRST = "policy document associated with the Hiroshima AI Process was adopted in April 2024"
+
+
+@pytest.mark.parametrize(
+    ("claim", "kept"),
+    [
+        (f"The second {FIRST} by all G7 countries.", False),
+        (f"The third {FIRST}.", False),
+        (f"Two {FIRST.replace('document', 'documents').replace('was', 'were')}.", False),
+        (f"The first {FIRST} by all G7 countries.", True),
+        (f"First, the {FIRST} by all G7 countries.", True),  # a step of the answer, not a count
+    ],
+)
+def test_numbers_written_as_words_must_be_the_sources(corpus_bot, claim, kept):
+    question = "When was the first Hiroshima AI Process policy document adopted?"
+    passages = corpus_bot.retriever.retrieve(question, 5).passages
+    guard = make_guard(corpus_bot, checks_off=["subject"])
+    guarded = guard.check(f"{claim} [{marker(passages, 'The first ' + FIRST)}]", passages)
+    assert guarded.abstained is not kept, [r.reason for r in guarded.removed]
+
+
+FOCAL = (
+    "Key focal points of the Hiroshima AI Process include promoting transparency, ensuring data "
+    "privacy, preventing the misuse of AI in harmful applications, and fostering global "
+    "partnerships for research and development."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "goes_on"),
+    [
+        (
+            FOCAL.split(", and")[0] + ", and fostering",
+            "global partnerships for research and development",
+        ),
+        ("The Hiroshima AI Process aims at preventing the misuse of AI", "in harmful applications"),
+        ("Its focal points include promoting transparency, ensuring data", "privacy"),
+        ("The focal points include promoting transparency,", "…"),
+        # finished where the source's clause ends, or said in other words
+        ("The Hiroshima AI Process promotes transparency.", None),
+        (FOCAL, None),
+        (
+            "Its focal points include fostering global partnerships for research and development.",
+            None,
+        ),
+        ("The process has several key focal points.", None),
+    ],
+)
+def test_a_sentence_that_stops_where_its_source_goes_on(claim, goes_on):
+    from assistant.claims import cut_short
+
+    assert cut_short(claim, FOCAL) == goes_on
+
+
+def test_a_sentence_cut_short_is_kept_and_marked_partial_in_every_face(corpus_bot):
+    from assistant.faces.text import render
+    from assistant.faces.web import render_answer
+    from assistant.generate import GenerativeAnswerer
+
+    question = "What are the key focal points of the Hiroshima AI Process?"
+    passages = corpus_bot.retriever.retrieve(question, 5).passages
+    n = marker(passages, "Key focal points")
+    draft = (
+        f"The Hiroshima AI Process was announced at the G7 Hiroshima Summit [{n}]. "
+        + FOCAL.split(", and")[0]
+        + f", and fostering [{n}]."
+    )
+    answerer = GenerativeAnswerer("test", None, make_guard(corpus_bot, checks_off=["subject"]))
+    answer = answerer.finish(question, draft, passages)
+    assert "and fostering. [2]" in answer.answer, answer.guard
+    [partial] = answer.to_json()["guard"]["partial"]
+    assert partial["goes_on"] == "global partnerships for research and development"
+    assert partial["markers"] == [2] and partial["sentence"].endswith("and fostering.")
+    shown = "stops short; its source goes on: “global partnerships for research and development”"
+    printed = " ".join(render(answer).split())  # the terminal's lines are wrapped
+    assert printed.count("in part:") == 1  # the finished first sentence is not marked
+    assert "in part: “…AI in harmful applications, and fostering.” [2] " + shown in printed
+    assert shown in render_answer(answer)
+    whole = answerer.finish(question, FOCAL + f" [{n}]", passages)
+    assert not whole.abstained and whole.to_json()["guard"]["partial"] == []
+    assert "in part" not in render(whole) + render_answer(whole)

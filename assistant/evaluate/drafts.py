@@ -67,6 +67,7 @@ class Draft:
     passages: tuple[Passage, ...]
     sentences: tuple[Sentence, ...]
     text: str = ""  # the whole draft, as the model wrote it
+    question: str = ""
 
 
 def load(eval_dir: Path) -> list[Draft]:
@@ -117,6 +118,7 @@ def _draft(raw: dict[str, Any]) -> Draft:
         passages,
         tuple(sentences),
         raw.get("draft", ""),
+        raw.get("question", ""),
     )
 
 
@@ -182,6 +184,7 @@ class Judged:
     sentence: Sentence
     kept: bool
     reason: str
+    partial: bool = False  # kept, and marked as stopping where its source goes on
 
 
 def judge(drafts: Iterable[Draft], guard: Guard) -> list[Judged]:
@@ -202,7 +205,8 @@ def judge(drafts: Iterable[Draft], guard: Guard) -> list[Judged]:
             if not (before or after):
                 guarded = guard.check(_marked(s), list(draft.passages))
                 reasons = "; ".join(r.reason for r in guarded.removed)
-                out.append(Judged(s, bool(guarded.citations), reasons))
+                kept = bool(guarded.citations)
+                out.append(Judged(s, kept, reasons, kept and bool(guarded.partial)))
                 continue
             text = " ".join(_marked(x) for x in [*before, s, *after])
             guarded = guard.check(text, list(draft.passages))
@@ -210,7 +214,8 @@ def judge(drafts: Iterable[Draft], guard: Guard) -> list[Judged]:
             mine = [r for r in guarded.removed if r.sentence == claim]
             dropped = any(r.reason.startswith("sentence dropped") for r in mine)
             kept = bool(guarded.citations) and not dropped
-            out.append(Judged(s, kept, "; ".join(r.reason for r in mine)))
+            partial = kept and any(x.sentence == claim for x in guarded.partial)
+            out.append(Judged(s, kept, "; ".join(r.reason for r in mine), partial))
     return out
 
 
@@ -222,6 +227,7 @@ def figures(rows: list[Judged]) -> dict[str, Any]:
     """Counts per label (all, kept), precision of what is kept, recall on supported."""
     count = {label: sum(r.sentence.label == label for r in rows) for label in LABELS}
     kept = {label: sum(r.kept and r.sentence.label == label for r in rows) for label in LABELS}
+    marked = {label: sum(r.partial and r.sentence.label == label for r in rows) for label in LABELS}
     total_kept = sum(kept.values())
     good = kept["supported"] + kept["partial"]
     return {
@@ -233,6 +239,8 @@ def figures(rows: list[Judged]) -> dict[str, Any]:
             round(kept["supported"] / count["supported"], 3) if count["supported"] else None
         ),
         "contradicted_kept": kept["contradicted"],
+        # kept sentences marked partial (stopping where the source goes on), per label
+        "marked_partial": {label: marked[label] for label in LABELS},
     }
 
 
@@ -270,7 +278,7 @@ def own_words(drafts: Iterable[Draft], guard: Guard) -> dict[str, dict[str, Any]
         guarded = guard.check(draft.text, list(draft.passages))
         f["drafts"] += 1
         f["answered"] += not guarded.abstained
-        sources = [_flat(p.chunk.text) for p in draft.passages]
+        sources = [one_line(p.chunk.text) for p in draft.passages]
         for flat, label in kept_sentences(draft, guarded):
             copied = any(flat.rstrip(".。") in source for source in sources)
             f["kept"] += 1
@@ -286,9 +294,9 @@ def own_words(drafts: Iterable[Draft], guard: Guard) -> dict[str, dict[str, Any]
 def kept_sentences(draft: Draft, guarded: Guarded) -> list[tuple[str, str | None]]:
     """Each sentence the guard kept of a whole draft (whitespace made single), with its label
     if it is one of the draft's recorded sentences unchanged (a sentence cut short is not)."""
-    labels = {_flat(x.text): x.label for x in draft.sentences}
+    labels = {one_line(x.text): x.label for x in draft.sentences}
     quotes = [c.quote for c in guarded.citations]
-    kept = [_flat(sentence) for sentence, _ in answer_sentences(guarded.answer, quotes)]
+    kept = [one_line(sentence) for sentence, _ in answer_sentences(guarded.answer, quotes)]
     return [(flat, labels.get(flat)) for flat in kept]
 
 
@@ -306,7 +314,7 @@ def _whole_table(whole: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _flat(text: str) -> str:
+def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
@@ -318,11 +326,14 @@ def report(summary: dict[str, dict[str, Any]]) -> str:
 
     head = ["group", "sentences", "kept", "precision", "recall (supported)", "contradicted kept"]
     head += [f"{label} kept / all" for label in LABELS]
+    head += ["marked partial: partial / supported / wrong"]
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for name, f in summary.items():
         cells = [name, str(f["sentences"]), str(f["kept"]), cell(f["precision"])]
         cells += [cell(f["recall_supported"]), str(f["contradicted_kept"])]
         cells += [f"{f['by_label'][x]['kept']} / {f['by_label'][x]['all']}" for x in LABELS]
+        m = f["marked_partial"]
+        cells.append(f"{m['partial']} / {m['supported']} / {m['unsupported'] + m['contradicted']}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

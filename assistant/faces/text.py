@@ -41,9 +41,22 @@ def _source(c: Citation) -> list[str]:
     return lines
 
 
+def partial_notes(answer: Answer) -> list[str]:
+    """One line per sentence the guard kept as partial: it stops where its source goes on."""
+    notes = []
+    for p in (answer.guard or {}).get("partial", []):
+        markers = "".join(f"[{m}]" for m in p["markers"])
+        said = f"“…{' '.join(p['sentence'].split()[-6:])}” {markers}"
+        goes_on = p["goes_on"]
+        more = f"its source goes on: “{goes_on}”" if goes_on != "…" else "its source says more"
+        notes.append(f"{said} stops short; {more}")
+    return notes
+
+
 def render(answer: Answer) -> str:
     """Human-readable answer with its sources listed underneath."""
     lines = [textwrap.fill(answer.answer, width=100)]
+    lines += [_wrapped(note, "in part: ", "  ") for note in partial_notes(answer)]
     if answer.citations:
         lines += ["", "Sources:"]
         for c in answer.citations:

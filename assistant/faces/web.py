@@ -24,6 +24,7 @@ from ..lawapi import fetch_law
 from ..markers import own_markers
 from ..pipeline import Assistant
 from ..schema import Answer, Citation
+from .text import partial_notes
 
 BACKENDS = BACKEND_NAMES  # the table of backends (`answerers.BACKENDS`)
 EXAMPLES = (
@@ -92,6 +93,8 @@ def render_answer(answer: Answer, upto: int | None = None) -> str:
         parts.append(f'<a class="cite" href="#source-{c.marker}" title="{tip}">[{c.marker}]</a>')
         pos = match.end()
     parts.append(html.escape(answer.answer[pos:end], quote=False))
+    notes = partial_notes(answer) if upto is None else []
+    parts += [f'<div class="notice partial">in part: {html.escape(n)}</div>' for n in notes]
     return "".join(parts)
 
 
