@@ -179,6 +179,19 @@ class ChromaStore:
     def _collection(self) -> Any:
         return self.connection.collection(self.name, self.model)
 
+    def _read(self, read: Callable[[Any], Any]) -> Any:
+        """A read of the collection. An embedded store another process has just written to
+        can fail a read from this process's older view of its files ("Error finding id" while
+        ids are being deleted): the store is reopened as it is now and read once more."""
+        with self.connection.errors():
+            try:
+                return read(self._collection)
+            except Exception as exc:
+                if self.connection.url or type(exc).__name__ != "InternalError":
+                    raise
+                self.connection.renew()
+                return read(self._collection)
+
     def upsert(
         self,
         ids: Sequence[str],
@@ -204,10 +217,8 @@ class ChromaStore:
         vectors: bool = False,
     ) -> list[Stored]:
         include = ["metadatas", "embeddings"] if vectors else ["metadatas"]
-        with self.connection.errors():
-            found = self._collection.get(
-                ids=list(ids) if ids is not None else None, where=where, include=include
-            )
+        wanted = list(ids) if ids is not None else None
+        found = self._read(lambda c: c.get(ids=wanted, where=where, include=include))
         metadatas = found["metadatas"] or [None] * len(found["ids"])
         embeddings = found.get("embeddings") if vectors else None
         if embeddings is None:
@@ -223,17 +234,21 @@ class ChromaStore:
         self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
     ) -> list[Hit]:
         """The `n` nearest vectors (among those whose metadata matches `where`, if given)."""
-        with self.connection.errors():
-            collection = self._collection
+
+        def query(collection: Any) -> dict[str, Any] | None:
             count = collection.count()
             if count == 0 or n <= 0:
-                return []
-            found = collection.query(
+                return None
+            return collection.query(
                 query_embeddings=[list(vector)],
                 n_results=min(n, count),
                 where=where,
                 include=["metadatas", "distances"],
             )
+
+        found = self._read(query)
+        if found is None:
+            return []
         return [
             Hit(i, m, 1.0 - float(d))
             for i, m, d in zip(

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.guard import Guard, _numbers, split_claims
+from assistant.guard import Guard, split_claims
+from assistant.numbers import stated_numbers
 from assistant.text import tokens
 
 
@@ -41,14 +42,14 @@ def test_split_claims_handles_markers_and_japanese():
 
 
 def test_month_names_count_as_numbers_only_when_they_name_the_month():
-    assert _numbers("The mayor said the ministry may act.") == set()
-    assert _numbers("May the ministry act? Protesters march; an august body.") == set()
-    assert _numbers("Mayors and marchers met in Augusta.") == set()
-    assert _numbers("It was enacted in May 2025.") == {"5", "2025"}
-    assert _numbers("It took effect on 14 May.") == {"5", "14"}
-    assert _numbers("May 14, 2025 saw it enacted.") == {"5", "14", "2025"}
-    assert _numbers("The report came out in March, the act in August.") == {"3", "8"}
-    assert _numbers("It was published in june.") == {"6"}  # not an everyday word: any case
+    assert stated_numbers("The mayor said the ministry may act.") == set()
+    assert stated_numbers("May the ministry act? Protesters march; an august body.") == set()
+    assert stated_numbers("Mayors and marchers met in Augusta.") == set()
+    assert stated_numbers("It was enacted in May 2025.") == {"5", "2025"}
+    assert stated_numbers("It took effect on 14 May.") == {"5", "14"}
+    assert stated_numbers("May 14, 2025 saw it enacted.") == {"5", "14", "2025"}
+    assert stated_numbers("The report came out in March, the act in August.") == {"3", "8"}
+    assert stated_numbers("It was published in june.") == {"6"}  # not an everyday word: any case
 
 
 def test_supported_sentence_is_kept_and_quoted_verbatim(corpus_bot, guard, passages):
