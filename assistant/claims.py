@@ -25,6 +25,7 @@ import re
 from functools import lru_cache
 
 from .language import CJK
+from .numbers import OPENING
 from .text import _analyse, normalize, tokens
 
 _CLAUSE_BREAK = re.compile(r"[,;:、，；：]")
@@ -52,7 +53,6 @@ GUARD_DEFAULT = ("unfinished", "polarity", "antecedent")
 MIN_RUN = 2  # content words a claim and a unit must share in a row to be aligned
 CUT_WORDS = 4  # the claim's last words that must run on in the unit for it to be cut short
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
-_FINAL_COMMA = re.compile(r"[,;]\s*$")
 # The same clause going on: a space and a word that is not a conjunction or relative starting
 # a new clause; what it says is quoted up to the clause's end.
 _GOES_ON = re.compile(
@@ -66,7 +66,6 @@ _EXPLETIVE = re.compile(
     r"it\s+(?:(?:is|was|will\s+be|has\s+been)\s+\w+\s+(?:to|that|whether)|seems|appears)\b",
     re.IGNORECASE,
 )
-_OPENING = " \t\"'“‘(「*-•"  # what may stand before a sentence's first word
 _FIRST_CJK = re.compile(rf"[{CJK}]+")
 _JA_DEMONSTRATIVES = frozenset({"この", "その", "あの"})  # 連体詞 that point
 _JA_POINTING_PREFIXES = frozenset({"同", "本", "当", "当該"})  # 同機関, 本制度, 当該事業者
@@ -118,7 +117,7 @@ def points_back(sentence: str) -> str | None:
     >>> points_back("この制度は任意である。"), points_back("その後、政府は指針を公表した。")
     ('この', None)
     """
-    text = normalize(sentence).lstrip(_OPENING)
+    text = normalize(sentence).lstrip(OPENING)
     pointer = _POINTER.match(text)
     if pointer:
         return None if _EXPLETIVE.match(text) else pointer.group(1)
@@ -151,13 +150,13 @@ def cut_short(claim: str, unit: str) -> str | None:
     ('…', None)
     """
     text = _END.sub("", claim)
-    if text.endswith((",", ";")) and _FINAL_COMMA.search(claim.rstrip()):
+    if text.endswith((",", ";")):
         return "…"
     words = _LATIN_WORD.findall(text.casefold())
     if len(words) < CUT_WORDS:
         return None
     run = r"\W+".join(map(re.escape, words[-CUT_WORDS:]))
-    found = re.search(rf"\b{run}\b", unit.casefold())
+    found = re.search(rf"\b{run}\b", unit, re.IGNORECASE)
     if not found:
         return None
     rest = _GOES_ON.match(unit, found.end())

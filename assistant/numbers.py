@@ -27,7 +27,7 @@ _WORD_NUMBERS = {
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBERS)})\b", re.IGNORECASE)
 # "First, …", "Secondly, …" open a step of the answer, not a count.
 _STEP = re.compile(rf"(?:^|[.!?]\s+)\W*(?:{'|'.join(_ORDINALS.split())})(?:ly)?\s*,", re.I)
-_OPENING = " \t\"'“‘(「*-•"  # what may stand between a sentence's start and its first word
+OPENING = " \t\"'“‘(「*-•"  # what may stand between a sentence's start and its first word
 _SENTENCE_END = ".!?。！？\n"
 
 
@@ -61,5 +61,5 @@ def _names_month(text: str, match: re.Match[str]) -> bool:
         return False
     if _DAY_OR_YEAR_AFTER.match(text, match.end()) or _DAY_BEFORE.search(text, 0, match.start()):
         return True
-    before = text[: match.start()].rstrip(_OPENING)
+    before = text[: match.start()].rstrip(OPENING)
     return bool(before) and before[-1] not in _SENTENCE_END

@@ -11,8 +11,8 @@ text (in the form `text.tokens` writes it), whether a negation governs it:
   first other function word or punctuation ("not restricted | in Japan");
 - Japanese: ない, ず/ぬ/ん (ません), 無い/無し govern the content word their predicate is built
   on, reached backwards across auxiliaries, particles and light verbs (導入するべきではない →
-  導入; 規制はありません → 規制), and two that reach one word cancel (提出しなければならない,
-  "must submit", states the submitting); the prefixes 非, 不, 無 and 未 govern the word they join
+  導入; 規制はありません → 規制), and two that reach one word cancel (記録しなければならない,
+  "must record", states the recording); the prefixes 非, 不, 無 and 未 govern the word they join
   (非拘束 → 拘束).
 
 Opposite words of the policy vocabulary (`data/antonyms.tsv`: restrict / allow, mandatory /
@@ -112,8 +112,8 @@ def _english(run: str) -> list[tuple[str, int | None]]:
 
 def _japanese(run: str) -> list[tuple[str, int | None]]:
     """(content word, the negation that governs it, numbered within the run) for each content
-    word of a run of Japanese text. Two negations of one word cancel: 〜なければならない (must
-    do) states the doing."""
+    word of a run of Japanese text. Two negations of one word cancel: a duty written as "unless one
+    does it, it will not do" states the doing."""
     morphemes = _analyse(run)
     negations: Counter[int] = Counter()
     for i, m in enumerate(morphemes):
