@@ -24,8 +24,9 @@ unit that negates what the sentence states, or the other way round, supports not
 (`polarity`); a sentence whose subject points back ("This body…", 「同機関は…」) says
 something of what the sentence before it names, so only a passage backing that sentence may
 back it (or a passage of the same document that opens by pointing back itself, as a statute's
-"this Act" does), and after a dropped sentence it is dropped too (`antecedent`); optionally, a
-unit that says the shared relation of another subject supports nothing (`subject`).
+"this Act" does), and after a dropped sentence it is dropped too (`antecedent`); a unit that
+gives the shared relation to a subject without the sentence's names (AI PT, IPA) supports
+nothing (`name`), and optionally, to a subject without every one of its words (`subject`).
 
 The score reported is the measured value over its threshold (1.0 or more passes). A marker
 whose passage does not support the sentence is removed; if another retrieved passage does, the
@@ -181,11 +182,7 @@ class Guard:
                 continue  # a figure the passage does not state
             if said and same_script and contradiction(said, polarity(unit.text)):
                 continue  # the passage says it is not so (across scripts words cannot be paired)
-            if (
-                same_script
-                and "subject" in self.checks
-                and not subject_stated(claim, unit.text, unit.context)
-            ):
+            if same_script and not self._subject_stated(claim, unit):
                 continue  # the passage gives the relation to someone else
             present = set(tokens(unit.text))
             if same_script:
@@ -207,6 +204,14 @@ class Guard:
         least_overlap, least_similarity = self.paraphrase
         return min(overlap / least_overlap, similarity / least_similarity)
 
+    def _subject_stated(self, claim: str, unit: Unit) -> bool:
+        """Whether the unit states the claim's subject (`subject`), or its names (`name`)."""
+        if "subject" in self.checks:
+            return subject_stated(claim, unit.text, unit.context)
+        if "name" in self.checks:
+            return subject_stated(claim, unit.text, unit.context, names_only=True)
+        return True
+
     def _objection(self, claim: str, units: list[Unit]) -> str | None:
         """What the polarity or subject check found against `claim` in a unit that holds
         enough of its words, for the reason a citation is removed."""
@@ -219,7 +224,7 @@ class Guard:
             )
             if flipped:
                 return f"it says otherwise: “{flipped}”"
-            if "subject" in self.checks and not subject_stated(claim, unit.text, unit.context):
+            if not self._subject_stated(claim, unit):
                 return "it says this of another subject"
         return None
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.claims import lead_in, points_back, subject_stated, unfinished
+from assistant.claims import lead_in, names, points_back, subject_stated, unfinished
 from assistant.guard import Guard
 from assistant.polarity import contradiction, polarity
 
@@ -84,6 +84,39 @@ def test_negation_and_opposite_words_in_both_languages(claim, unit, opposed):
 )
 def test_the_subject_of_a_shared_relation_must_be_the_sources(claim, stated):
     assert subject_stated(claim, CHAIR + ", the new Minister for Digital Transformation.") is stated
+
+
+@pytest.mark.parametrize(
+    ("claim", "stated"),
+    [
+        ("The AI Safety Institute is chaired by Masaaki Taira.", False),
+        ("The IPA is chaired by Masaaki Taira.", False),
+        ("The Cabinet Office is chaired by Masaaki Taira, the minister.", False),
+        ("The LDP's AI PT is chaired by Masaaki Taira.", False),
+        # a subject in common words, or one that points back, is left to the other checks
+        ("The project team is chaired by Masaaki Taira.", True),
+        ("This institute is chaired by Masaaki Taira.", True),
+        ("The team on AI is chaired by Masaaki Taira.", True),
+        ("The AI PT's chair is Masaaki Taira.", True),
+        ("Masaaki Taira chairs the AI PT.", True),
+    ],
+)
+def test_the_names_in_the_subject_of_a_shared_relation_must_be_the_sources(claim, stated):
+    unit = CHAIR + ", the new Minister for Digital Transformation."
+    assert subject_stated(claim, unit, names_only=True) is stated
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The AI PT met in Tokyo.", {"ai", "pt", "tokyo"}),
+        ("DeepSeek is not restricted.", {"deepseek"}),
+        ("Japan joined the G7 process.", {"g7"}),
+        ("Companies must report.", set()),
+    ],
+)
+def test_names_are_capitalised_words_past_the_opening_or_acronyms(text, found):
+    assert names(text) == found
 
 
 @pytest.mark.parametrize(
@@ -172,6 +205,16 @@ def marker(passages, needle):
             "This institute is chaired by Masaaki Taira, the new Minister for Digital "
             "Transformation in the Ishiba administration [{c}].",
         ),
+        (
+            "name",
+            "The IPA is chaired by Masaaki Taira, the new Minister for Digital Transformation "
+            "in the Ishiba administration [{c}].",
+        ),
+        (
+            "name",
+            "The Digital Agency is chaired by Masaaki Taira, the new Minister for Digital "
+            "Transformation in the Ishiba administration [{c}].",
+        ),
         ("unfinished", "The AI PT is chaired by Masaaki Taira and the [{c}]."),
         ("unfinished", "The AI PT is chaired by Masaaki Taira, the new Minister: [{c}]"),
     ],
@@ -181,10 +224,13 @@ def test_each_check_drops_what_it_should_and_switched_off_does_not(
 ):
     text = draft.format(d=marker(passages, "DeepSeek’s use"), c=marker(passages, "Masaaki"))
     on = make_guard(corpus_bot).check(text, passages)
-    off = make_guard(corpus_bot, checks_off=[check]).check(text, passages)
+    # `subject` asks for all that `name` asks for: off, `name` goes with it
+    also = ["subject"] if check == "name" else []
+    off = make_guard(corpus_bot, checks_off=[check, *also]).check(text, passages)
     assert on.abstained, on.answer
     assert not off.abstained, [r.reason for r in off.removed]
-    said = {"polarity": "says otherwise", "subject": "another subject", "unfinished": "sentence"}
+    said = {"polarity": "says otherwise", "unfinished": "sentence"}
+    said |= {"subject": "another subject", "name": "another subject"}
     assert any(said[check] in r.reason for r in on.removed), [r.reason for r in on.removed]
 
 
@@ -212,7 +258,7 @@ def test_the_checks_are_chosen_by_name_in_settings():
     from assistant.errors import InputError
     from assistant.settings import Settings
 
-    assert Settings().guard_checks == {"unfinished", "polarity", "antecedent"}
+    assert Settings().guard_checks == {"unfinished", "polarity", "antecedent", "name"}
     assert Settings(guard_checks="subject, polarity").guard_checks == {"subject", "polarity"}
     assert Settings(guard_checks="none").guard_checks == frozenset()
     with pytest.raises(InputError, match="unknown guard check negation"):
@@ -348,6 +394,37 @@ def test_pointing_sentences_of_real_documents(corpus_bot):
 
 
 FIRST = "policy document associated with the Hiroshima AI Process was adopted in April 2024"
+
+
+def test_a_swapped_name_in_real_documents():
+    """Every sentence of the corpus and of the English APPI and AI Promotion Act that opens
+    with a name ("The Personal Information Protection Commission may…"): as written it passes
+    the `name` check against its own unit; with that name swapped for another name of the same
+    document, sharing none of its words, it is caught unless the unit's own context names it.
+    Measured: 20 of 20 kept, 19 of 20 caught (the one missed swaps in a body the sentence
+    before names)."""
+    import re
+
+    from assistant.chunking import evidence_units
+    from assistant.text import tokens
+
+    opening = re.compile(r"The ((?:[A-Z][\w’'-]*)(?:\s+(?:of|for|on|and)?\s*[A-Z][\w’'-]*)*)\s")
+    kept = caught = cases = 0
+    for passages in _documents("appi.en.jlt.xml", "ai-promotion-act.en.jlt.xml"):
+        units = [u for p in passages for u in evidence_units(p.chunk)]
+        found = [(u, m.group(1)) for u in units if (m := opening.match(u.text.strip()))]
+        phrases = sorted({phrase for _, phrase in found})
+        for n, (unit, phrase) in enumerate(found):
+            others = [x for x in phrases if not set(tokens(x)) & set(tokens(unit.text))]
+            if not others:
+                continue
+            swapped = unit.text.strip().replace(phrase, others[(n * 7919) % len(others)], 1)
+            cases += 1
+            kept += subject_stated(unit.text, unit.text, unit.context, names_only=True)
+            caught += not subject_stated(swapped, unit.text, unit.context, names_only=True)
+    assert cases >= 15
+    assert kept == cases
+    assert caught >= 0.9 * cases, (caught, cases)
 
 
 @pytest.mark.parametrize(
