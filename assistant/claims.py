@@ -49,9 +49,10 @@ _COLON_END = re.compile(r"[:：]\s*[.。]?\s*$")
 # shared relation (`name`), or whose words (`subject`). `subject` is off by default: on the
 # drafts it removes swapped subjects, and as many true sentences whose subject is a
 # pronoun-like "this body" or a paraphrase; `name` removes the swapped names and keeps those
-# (figures in the README).
-GUARD_CHECKS = ("unfinished", "polarity", "antecedent", "name", "subject")
-GUARD_DEFAULT = ("unfinished", "polarity", "antecedent", "name")
+# (figures in the README). `hedge` removes nothing: it marks a kept sentence that states as
+# settled what its source only expects, plans or proposes.
+GUARD_CHECKS = ("unfinished", "polarity", "antecedent", "name", "hedge", "subject")
+GUARD_DEFAULT = ("unfinished", "polarity", "antecedent", "name", "hedge")
 MIN_RUN = 2  # content words a claim and a unit must share in a row to be aligned
 CUT_WORDS = 4  # the claim's last words that must run on in the unit for it to be cut short
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
@@ -71,6 +72,19 @@ _EXPLETIVE = re.compile(
 # A word written as a name, and one that is a name wherever it stands (AI, G7, DeepSeek).
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
 _ACRONYM = re.compile(r"[A-Z][a-z]*[A-Z0-9][A-Za-z0-9]*")
+# Words that make a statement less than settled: expected, planned or proposed, possible, under
+# consideration (English and Japanese).
+_HEDGE = re.compile(
+    r"(?:\b(?:(?:is|are|was|were)\s+)?(?:expected|planned|proposed|likely)\s+to\b"
+    r"|\b(?:plans?|planning|intends?|intended|considering|may|might|could"
+    r"|would|possibly|potentially|reportedly|hinted|proposed)\b"
+    r"|予定|見込|見通し|検討|可能性|目指|予想|想定|見られる|みられる|期待)",
+    re.IGNORECASE,
+)
+# An English sentence asserts something through an auxiliary or a form of "be" or "have"
+# ("will implement", "is set up"); a phrase without one ("A bill outlining a framework.") is
+# not told as settled or not. A Japanese sentence ends on its predicate.
+_ASSERTS = re.compile(r"\b(?:will|shall|is|are|was|were|has|have|had|does|did|must|can)\b", re.I)
 _FIRST_CJK = re.compile(rf"[{CJK}]+")
 _JA_DEMONSTRATIVES = frozenset({"この", "その", "あの"})  # 連体詞 that point
 _JA_POINTING_PREFIXES = frozenset({"同", "本", "当", "当該"})  # 同機関, 本制度, 当該事業者
@@ -242,3 +256,26 @@ def names(text: str) -> set[str]:
             continue  # a capital that only starts the sentence
         out.update(tokens(word))
     return out
+
+
+def hedge_dropped(claim: str, unit: str) -> str | None:
+    """The words by which `unit` holds back what `claim` states as settled, if it does: a clause
+    of the unit that shares a run of `MIN_RUN` content words with the claim carries a hedge
+    (expected to, plans, may, 予定, 検討…) and the claim carries none. Only a claim that asserts
+    (an English auxiliary, or a Japanese sentence) can overstate.
+
+    >>> unit = "The bill is expected to include provisions for balancing safety and innovation."
+    >>> hedge_dropped("The bill will include provisions for balancing safety and innovation.", unit)
+    'is expected to'
+    >>> hedge_dropped("The bill is likely to include provisions for balancing safety.", unit)
+    >>> hedge_dropped("The bill includes rules on safety.", "The bill includes rules on safety.")
+    >>> hedge_dropped("A bill with provisions for balancing safety and innovation.", unit)
+    """
+    if _HEDGE.search(claim) or not (_ASSERTS.search(claim) or _FIRST_CJK.search(claim)):
+        return None
+    said = [w for w, _ in _sequence(claim)]
+    for clause in _CLAUSE_BREAK.split(unit):
+        hedge = _HEDGE.search(clause)
+        if hedge and _longest_run(said, [w for w, _ in _sequence(clause)])[0] >= MIN_RUN:
+            return " ".join(hedge.group(0).split())
+    return None

@@ -144,7 +144,12 @@ class GenerativeAnswerer:
                 for r in guarded.removed
             ],
             "partial": [
-                {"sentence": x.sentence, "markers": list(x.markers), "goes_on": x.goes_on}
+                {
+                    "sentence": x.sentence,
+                    "markers": list(x.markers),
+                    "goes_on": x.goes_on,
+                    "hedge": x.hedge,
+                }
                 for x in guarded.partial
             ],
         }

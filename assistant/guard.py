@@ -38,7 +38,8 @@ appearance, each citation quoting its supporting unit verbatim, and when nothing
 left the answer abstains.
 Everything removed is reported with its reason, and a kept sentence that stops where its source
 goes on ("…and fostering" of "…and fostering global partnerships") is marked as partial, with
-what the source goes on to say.
+what the source goes on to say, and so is one that states as settled what its source only
+expects, plans or proposes ("will include" of "is expected to include"; `hedge`).
 
 Optionally (`entails`, setting `guard_entailment`), a sentence that passed these checks is put
 to the chat model itself as a yes/no question: does this unit state this sentence? A "no" removes
@@ -58,6 +59,7 @@ from .chunking import evidence_units
 from .claims import (
     GUARD_DEFAULT,
     cut_short,
+    hedge_dropped,
     lead_in,
     points_back,
     subject_stated,
@@ -83,12 +85,14 @@ class Removal:
 
 @dataclass(frozen=True)
 class Partial:
-    """A kept sentence that stops where its source goes on (`claims.cut_short`): true as far
-    as it goes, and marked so, with what the source goes on to say."""
+    """A kept sentence that stops where its source goes on (`claims.cut_short`), with what the
+    source goes on to say, or that states as settled what its source holds back
+    (`claims.hedge_dropped`, check `hedge`), with the source's words that hold it back."""
 
     sentence: str
     markers: tuple[int, ...]
     goes_on: str
+    hedge: str = ""
 
 
 @dataclass
@@ -332,20 +336,22 @@ class Guard:
             removed.append(
                 Removal(claim, None, "sentence dropped: a lead-in, nothing kept after it")
             )
-        return self._number(kept, passages, removed)
+        return self._number(kept, passages, removed, "hedge" in self.checks)
 
     @staticmethod
     def _number(
         kept: list[tuple[str, list[tuple[int, Unit]]]],
         passages: list[Passage],
         removed: list[Removal],
+        hedges: bool,
     ) -> Guarded:
         citations: list[Citation] = []
         by_unit: dict[tuple[str, int], int] = {}
         parts, partial = [], []
         for claim, backing in kept:
             markers = []
-            goes_on = cut_short(claim, backing[0][1].text)
+            goes_on = cut_short(claim, backing[0][1].text) or ""
+            hedge = hedge_dropped(claim, backing[0][1].text) if hedges else None
             for p, unit in backing:
                 chunk = passages[p].chunk
                 key = (chunk.chunk_id, unit.start)
@@ -356,6 +362,6 @@ class Guard:
                     )
                 markers.append(by_unit[key])
             parts.append(claim + " " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))
-            if goes_on:
-                partial.append(Partial(claim, tuple(dict.fromkeys(markers)), goes_on))
+            if goes_on or hedge:
+                partial.append(Partial(claim, tuple(dict.fromkeys(markers)), goes_on, hedge or ""))
         return Guarded(" ".join(parts), citations, removed, partial)

@@ -235,7 +235,7 @@ class Settings(BaseSettings):
         frozenset(GUARD_DEFAULT),
         description="the guard's checks beyond words and numbers, by name (comma-separated in "
         f"the environment; 'none' for none): {', '.join(GUARD_CHECKS)}; 'subject' is off by "
-        "default, 'name' (its names only) on (each measured switched off and on in the README)",
+        "default (each measured switched off and on in the README)",
     )
     guard_entailment: bool = Field(
         False,

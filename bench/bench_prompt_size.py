@@ -1,6 +1,7 @@
 """What the prompt's size costs and buys: drafts regenerated with fewer or more passages.
 
     .venv/bin/python bench/bench_prompt_size.py [--model qwen] [--ks 3,5] [--limit 12] [--show]
+                                                [--wording shipped|own]
 
 The prompt holds the `k` passages retrieval hands the answerer (`k`, 5 by default), and on two
 cores reading the prompt takes much of a generated answer's time. For the dev questions of the
@@ -13,6 +14,10 @@ and the share of kept text in the model's own words (not copied from a passage).
 the default `k` the drafts are the recorded ones, so every kept sentence is labelled; `--show`
 prints the others with the passages they cite, for a person to judge. Needs
 llama-cpp-python and the model; prints figures, asserts nothing. Test questions are not used.
+
+`--wording own` asks with the system prompt's instructions plus one asking the model to restate
+the sources in its own words (`OWN_WORDS` below), to measure what that buys against the
+shipped wording.
 """
 
 from __future__ import annotations
@@ -30,13 +35,17 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_llm import qwen_file, smollm2_file  # noqa: E402
 from make_drafts import MODEL_NAMES  # noqa: E402
 
-from assistant import Assistant, Settings  # noqa: E402
+from assistant import Assistant, Settings, generate  # noqa: E402
 from assistant.evaluate import drafts  # noqa: E402
-from assistant.generate import messages  # noqa: E402
 from assistant.guard import Guarded  # noqa: E402
 from assistant.markers import answer_sentences  # noqa: E402
 
 GOOD = ("supported", "partial")
+OWN_WORDS = (
+    "Write in your own words: restate what the sources say in short, plain sentences instead "
+    "of copying their sentences, and keep every name, number, date and negation as the "
+    "source gives it. "
+)
 
 
 def main() -> None:
@@ -47,8 +56,13 @@ def main() -> None:
     parser.add_argument(
         "--show", action="store_true", help="print each unlabelled kept sentence with its quotes"
     )
+    parser.add_argument("--wording", choices=("shipped", "own"), default="shipped")
     args = parser.parse_args()
     from llama_cpp import Llama
+
+    if args.wording == "own":
+        anchor = "Do not add anything"
+        generate.SYSTEM_PROMPT = generate.SYSTEM_PROMPT.replace(anchor, OWN_WORDS + anchor)
 
     base = Settings()
     path = qwen_file(base.data_dir / "models") if args.model == "qwen" else smollm2_file()
@@ -78,7 +92,7 @@ def main() -> None:
             start = time.perf_counter()
             answer = bot.ask(draft.question)
             seconds.append(time.perf_counter() - start)
-            prompt = messages(draft.question, answer.passages)
+            prompt = generate.messages(draft.question, answer.passages)
             prompts.append(sum(tokens(text) for _, text in prompt))
             if answer.abstained:
                 continue

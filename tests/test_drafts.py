@@ -131,3 +131,12 @@ def test_whole_drafts_after_the_guard_count_what_a_user_reads(guard):
         assert 0 < f["own"] <= f["kept"] and 0 < f["own_chars"] <= f["chars"]
         assert 0.0 < f["own_share"] <= 1.0
         assert f["wrong"] < f["kept"]
+        assert 0 < f["own_good_chars"] <= f["good_chars"] <= f["chars"]
+
+
+@pytest.mark.parametrize("model", list(THRESHOLDS["whole_drafts"]))
+def test_whole_drafts_keep_no_more_wrong_and_no_less_own_wording(guard, model):
+    figures = drafts.own_words(drafts.load(ROOT / "eval"), guard)[model]
+    gate = THRESHOLDS["whole_drafts"][model]
+    assert figures["wrong"] <= gate["wrong_at_most"]
+    assert figures["own_share_good"] >= gate["own_share_good_at_least"]

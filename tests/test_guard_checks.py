@@ -258,7 +258,7 @@ def test_the_checks_are_chosen_by_name_in_settings():
     from assistant.errors import InputError
     from assistant.settings import Settings
 
-    assert Settings().guard_checks == {"unfinished", "polarity", "antecedent", "name"}
+    assert Settings().guard_checks == {"unfinished", "polarity", "antecedent", "name", "hedge"}
     assert Settings(guard_checks="subject, polarity").guard_checks == {"subject", "polarity"}
     assert Settings(guard_checks="none").guard_checks == frozenset()
     with pytest.raises(InputError, match="unknown guard check negation"):
@@ -505,3 +505,87 @@ def test_a_sentence_cut_short_is_kept_and_marked_partial_in_every_face(corpus_bo
     whole = answerer.finish(question, FOCAL + f" [{n}]", passages)
     assert not whole.abstained and whole.to_json()["guard"]["partial"] == []
     assert "in part" not in render(whole) + render_answer(whole)
+
+
+HEDGED = "The government is expected to submit the bill to the Diet next year."
+
+
+@pytest.mark.parametrize(
+    ("claim", "unit", "hedge"),
+    [
+        ("The government will submit the bill to the Diet next year.", HEDGED, "is expected to"),
+        ("The government is submitting the bill to the Diet next year.", HEDGED, "is expected to"),
+        ("The bill will be submitted to the Diet next year.", HEDGED, "is expected to"),
+        (
+            "政府は来年、法案を国会に提出した。",
+            "政府は来年、法案を国会に提出する予定である。",
+            "予定",
+        ),
+        # the hedge kept, or another one; a phrase that asserts nothing; a firm source
+        ("The government plans to submit the bill to the Diet next year.", HEDGED, None),
+        ("The government may submit the bill to the Diet next year.", HEDGED, None),
+        ("A bill for the Diet next year.", HEDGED, None),
+        (
+            "政府は来年、法案を国会に提出する見込みだ。",
+            "政府は来年、法案を国会に提出する予定である。",
+            None,
+        ),
+        ("The government will submit the bill.", "The government will submit the bill.", None),
+    ],
+)
+def test_a_sentence_that_states_as_settled_what_its_source_holds_back(claim, unit, hedge):
+    from assistant.claims import hedge_dropped
+
+    assert hedge_dropped(claim, unit) == hedge
+
+
+def test_hedged_sentences_of_real_documents_made_firm():
+    """Every sentence of the corpus and of the English APPI and AI Promotion Act that holds
+    back (is expected to, plans to, may, could, would…): as written it is not marked; with its
+    hedge made "will" ("The Commission may request…" → "will request") it is. Measured: 0 of
+    123 marked as written, 120 of 123 made firm (the three missed keep another hedge)."""
+    import re
+
+    from assistant.chunking import evidence_units
+    from assistant.claims import hedge_dropped
+
+    hedge = re.compile(
+        r"\b(?:(?:is|are) (?:expected|planned|likely) to|plans to|intends to|may|might|could"
+        r"|would)\b"
+    )
+    cases = as_written = made_firm = 0
+    for passages in _documents("appi.en.jlt.xml", "ai-promotion-act.en.jlt.xml"):
+        for unit in (u for p in passages for u in evidence_units(p.chunk)):
+            text = " ".join(unit.text.split())
+            if hedge.search(text):
+                cases += 1
+                as_written += hedge_dropped(text, text) is not None
+                made_firm += hedge_dropped(hedge.sub("will", text), text) is not None
+    assert cases >= 100
+    assert as_written == 0
+    assert made_firm >= 0.95 * cases, (made_firm, cases)
+
+
+def test_a_hedge_dropped_is_marked_in_every_face_and_switched_off_is_not(corpus_bot):
+    from assistant.faces.text import render
+    from assistant.faces.web import render_answer
+    from assistant.generate import GenerativeAnswerer
+
+    question = "Which legal rules is the AI System Study Group considering?"
+    passages = corpus_bot.retriever.retrieve(question, 5).passages
+    n = marker(passages, "is considering legal rules")
+    draft = (
+        "The AI System Study Group will require major domestic and international AI developers "
+        f"to share risk information with the government [{n}]."
+    )
+    for off, marked in (([], True), (["hedge"], False)):
+        guard = make_guard(corpus_bot, checks_off=["subject", *off])
+        answer = GenerativeAnswerer("test", None, guard).finish(question, draft, passages)
+        assert not answer.abstained, answer.guard
+        partial = answer.to_json()["guard"]["partial"]
+        shown = "says it more firmly than its source, which says “considering”"
+        if marked:
+            assert [(p["hedge"], p["goes_on"]) for p in partial] == [("considering", "")]
+            assert shown in " ".join(render(answer).split()) and shown in render_answer(answer)
+        else:
+            assert partial == [] and "in part" not in render(answer) + render_answer(answer)

@@ -258,22 +258,16 @@ def breakdown(rows: list[Judged]) -> dict[str, dict[str, Any]]:
 def own_words(drafts: Iterable[Draft], guard: Guard) -> dict[str, dict[str, Any]]:
     """What a user reads of each whole draft after the guard, per model: answers given, the
     sentences kept, how many are in the model's own words (not a passage's text copied), their
-    share of the answer text, and kept sentences labelled unsupported or contradicted."""
+    share of the answer text and of its text labelled supported or partial, and kept sentences
+    labelled unsupported or contradicted."""
     out: dict[str, dict[str, Any]] = {}
     for draft in drafts:
         if not draft.text:
             continue
         f = out.setdefault(
             draft.model,
-            {
-                "drafts": 0,
-                "answered": 0,
-                "kept": 0,
-                "own": 0,
-                "chars": 0,
-                "own_chars": 0,
-                "wrong": 0,
-            },
+            dict.fromkeys(("drafts", "answered", "kept", "own", "chars", "own_chars", "wrong"), 0)
+            | {"good_chars": 0, "own_good_chars": 0},
         )
         guarded = guard.check(draft.text, list(draft.passages))
         f["drafts"] += 1
@@ -286,8 +280,13 @@ def own_words(drafts: Iterable[Draft], guard: Guard) -> dict[str, dict[str, Any]
             f["own"] += not copied
             f["own_chars"] += 0 if copied else len(flat)
             f["wrong"] += label in ("unsupported", "contradicted")
+            good = len(flat) if label in ("supported", "partial") else 0
+            f["good_chars"] += good
+            f["own_good_chars"] += 0 if copied else good
     for f in out.values():
         f["own_share"] = round(f["own_chars"] / f["chars"], 3) if f["chars"] else None
+        good = f["good_chars"]
+        f["own_share_good"] = round(f["own_good_chars"] / good, 3) if good else None
     return out
 
 
@@ -305,11 +304,12 @@ def _whole_table(whole: dict[str, dict[str, Any]]) -> str:
         "Whole drafts after the guard (what a user reads):",
         "",
         "| model | drafts | answered | sentences kept | in own words | own words' share of text "
-        "| kept but labelled unsupported or contradicted |",
-        "|---|---|---|---|---|---|---|",
+        "| of text labelled supported or partial | kept but labelled unsupported or contradicted |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for model, f in sorted(whole.items()):
-        cells = [model, f["drafts"], f["answered"], f["kept"], f["own"], f["own_share"], f["wrong"]]
+        cells = [model, f["drafts"], f["answered"], f["kept"], f["own"], f["own_share"]]
+        cells += [f["own_share_good"], f["wrong"]]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
 

@@ -42,14 +42,18 @@ def _source(c: Citation) -> list[str]:
 
 
 def partial_notes(answer: Answer) -> list[str]:
-    """One line per sentence the guard kept as partial: it stops where its source goes on."""
+    """One line per sentence the guard kept as partial: it stops where its source goes on, or
+    states as settled what its source holds back."""
     notes = []
     for p in (answer.guard or {}).get("partial", []):
         markers = "".join(f"[{m}]" for m in p["markers"])
         said = f"“…{' '.join(p['sentence'].split()[-6:])}” {markers}"
-        goes_on = p["goes_on"]
-        more = f"its source goes on: “{goes_on}”" if goes_on != "…" else "its source says more"
-        notes.append(f"{said} stops short; {more}")
+        goes_on, hedge = p.get("goes_on"), p.get("hedge")
+        if goes_on:
+            more = f"its source goes on: “{goes_on}”" if goes_on != "…" else "its source says more"
+            notes.append(f"{said} stops short; {more}")
+        if hedge:
+            notes.append(f"{said} says it more firmly than its source, which says “{hedge}”")
     return notes
 
 
