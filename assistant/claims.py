@@ -17,6 +17,11 @@
   "They…", 「この制度は…」) says something of what the sentence before it names; a source can
   only back it where it speaks of that same thing, so the guard holds it to the sources of the
   sentence before it (`antecedent`).
+- `names`: the check `name` asks of a claim's subject only its names (AI PT, IPA, G7: words
+  capitalised past the opening, or with a second capital or a digit), so a swapped body is
+  caught and a subject in common words ("the project team") is left to the other checks.
+- `hedge_dropped`: a claim that states as settled ("will include") what its source holds back
+  ("is expected to include", 予定, 検討) is true only in part; the guard marks it (`hedge`).
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ _ACRONYM = re.compile(r"[A-Z][a-z]*[A-Z0-9][A-Za-z0-9]*")
 # Words that make a statement less than settled: expected, planned or proposed, possible, under
 # consideration (English and Japanese).
 _HEDGE = re.compile(
-    r"(?:\b(?:(?:is|are|was|were)\s+)?(?:expected|planned|proposed|likely)\s+to\b"
+    r"(?:\b(?:(?:is|are|was|were)\s+)?(?:expected|planned|likely)\s+to\b"
     r"|\b(?:plans?|planning|intends?|intended|considering|may|might|could"
     r"|would|possibly|potentially|reportedly|hinted|proposed)\b"
     r"|予定|見込|見通し|検討|可能性|目指|予想|想定|見られる|みられる|期待)",
