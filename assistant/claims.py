@@ -87,7 +87,7 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 # An English sentence asserts something through an auxiliary or a form of "be" or "have"
-# ("will implement", "is set up"); a phrase without one ("A bill outlining a framework.") is
+# ("will publish", "is set up"); a phrase without one ("A register of licensed providers.") is
 # not told as settled or not. A Japanese sentence ends on its predicate.
 _ASSERTS = re.compile(r"\b(?:will|shall|is|are|was|were|has|have|had|does|did|must|can)\b", re.I)
 _FIRST_CJK = re.compile(rf"[{CJK}]+")
@@ -269,12 +269,12 @@ def hedge_dropped(claim: str, unit: str) -> str | None:
     (expected to, plans, may, 予定, 検討…) and the claim carries none. Only a claim that asserts
     (an English auxiliary, or a Japanese sentence) can overstate.
 
-    >>> unit = "The bill is expected to include provisions for balancing safety and innovation."
-    >>> hedge_dropped("The bill will include provisions for balancing safety and innovation.", unit)
+    >>> unit = "The agency is expected to publish a register of licensed providers."
+    >>> hedge_dropped("The agency will publish a register of licensed providers.", unit)
     'is expected to'
-    >>> hedge_dropped("The bill is likely to include provisions for balancing safety.", unit)
-    >>> hedge_dropped("The bill includes rules on safety.", "The bill includes rules on safety.")
-    >>> hedge_dropped("A bill with provisions for balancing safety and innovation.", unit)
+    >>> hedge_dropped("The agency is likely to publish a register of providers.", unit)
+    >>> hedge_dropped("The agency keeps a register.", "The agency keeps a register.")
+    >>> hedge_dropped("A register of licensed providers.", unit)
     """
     if _HEDGE.search(claim) or not (_ASSERTS.search(claim) or _FIRST_CJK.search(claim)):
         return None

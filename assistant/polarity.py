@@ -11,7 +11,7 @@ text (in the form `text.tokens` writes it), whether a negation governs it:
   first other function word or punctuation ("not restricted | in Japan");
 - Japanese: ない, ず/ぬ/ん (ません), 無い/無し govern the content word their predicate is built
   on, reached backwards across auxiliaries, particles and light verbs (導入するべきではない →
-  導入; 規制はありません → 規制), and two that reach one word cancel (記録しなければならない,
+  導入; 規制はありません → 規制), and two that reach one word cancel (記録しなくてはならない,
   "must record", states the recording); the prefixes 非, 不, 無 and 未 govern the word they join
   (非拘束 → 拘束).
 

@@ -122,10 +122,13 @@ def test_the_model_check_needs_a_chat_model(tmp_path, monkeypatch):
     assert not (tmp_path / "reports").exists()
 
 
-def test_whole_drafts_after_the_guard_count_what_a_user_reads(guard):
-    loaded = drafts.load(ROOT / "eval")
-    whole = drafts.own_words(loaded, guard)
-    assert set(whole) == {d.model for d in loaded}
+@pytest.fixture(scope="module")
+def whole(guard):
+    return drafts.own_words(drafts.load(ROOT / "eval"), guard)
+
+
+def test_whole_drafts_after_the_guard_count_what_a_user_reads(whole):
+    assert set(whole) == {d.model for d in drafts.load(ROOT / "eval")}
     for f in whole.values():
         assert 0 < f["answered"] <= f["drafts"]
         assert 0 < f["own"] <= f["kept"] and 0 < f["own_chars"] <= f["chars"]
@@ -135,8 +138,8 @@ def test_whole_drafts_after_the_guard_count_what_a_user_reads(guard):
 
 
 @pytest.mark.parametrize("model", list(THRESHOLDS["whole_drafts"]))
-def test_whole_drafts_keep_no_more_wrong_and_no_less_own_wording(guard, model):
-    figures = drafts.own_words(drafts.load(ROOT / "eval"), guard)[model]
+def test_whole_drafts_keep_no_more_wrong_and_no_less_own_wording(whole, model):
+    figures = whole[model]
     gate = THRESHOLDS["whole_drafts"][model]
     assert figures["wrong"] <= gate["wrong_at_most"]
     assert figures["own_share_good"] >= gate["own_share_good_at_least"]

@@ -266,8 +266,10 @@ def own_words(drafts: Iterable[Draft], guard: Guard) -> dict[str, dict[str, Any]
             continue
         f = out.setdefault(
             draft.model,
-            dict.fromkeys(("drafts", "answered", "kept", "own", "chars", "own_chars", "wrong"), 0)
-            | {"good_chars": 0, "own_good_chars": 0},
+            dict.fromkeys(
+                "drafts answered kept own chars own_chars wrong good_chars own_good_chars".split(),
+                0,
+            ),
         )
         guarded = guard.check(draft.text, list(draft.passages))
         f["drafts"] += 1
